@@ -1,0 +1,22 @@
+import type { Manifest } from './manifest/schema.ts';
+
+/** What the harness can do against a target; every attack declares what it needs. */
+export type Capability = 'mint' | 'obtain' | 'revoke' | 'rotate' | 'http' | 'grpc' | 'mtls' | 'load';
+
+export const CAPABILITY_REASON: Record<Capability, string> = {
+  mint: "the target does not trust a key the harness holds (manifest: trust.issuer = 'harness')",
+  obtain: 'the harness cannot obtain real tokens from the target AS (manifest: clients and a token endpoint)',
+  revoke: 'the target has no revocation endpoint the harness can use',
+  rotate: 'the harness cannot rotate the keys the target trusts',
+  http: 'the target has no HTTP channel',
+  grpc: 'the target has no gRPC channel',
+  mtls: 'the target declares no mutual-TLS material',
+  load: 'load is not allowed for this target (manifest: load.allowed)',
+};
+
+export function capabilitiesOf(m: Manifest): Set<Capability> {
+  const caps = new Set<Capability>();
+  if (m.trust?.issuer === 'harness') caps.add('mint');
+  if (m.channels.http) caps.add('http');
+  return caps;
+}

@@ -1,0 +1,32 @@
+import type { TokenFactory } from '../../fixtures/forge/factory.ts';
+import { type ChannelRun, judgeRejections } from '../verdict/judge.ts';
+import type { Attack, AttackContext, AttackMeta, TokenCase } from './types.ts';
+
+/**
+ * The common shape of a token attack: build the tokens once, send each on every channel the target has,
+ * next to a positive control, and require every one to be refused.
+ */
+export function tokenAttack(
+  meta: Omit<AttackMeta, 'requires'> & { requires?: AttackMeta['requires'] },
+  cases: (tokens: TokenFactory, ctx: AttackContext) => TokenCase[] | Promise<TokenCase[]>,
+): Attack {
+  return {
+    ...meta,
+    requires: meta.requires ?? ['mint'],
+    async run(ctx) {
+      const list = await cases(ctx.tokens, ctx);
+      const runs: ChannelRun[] = [];
+      for (const channel of ctx.channels) {
+        const before = await ctx.control(channel);
+        if (before.outcome !== 'accepted') {
+          runs.push({ channel: channel.name, before, exchanges: [] });
+          continue;
+        }
+        const exchanges = await Promise.all(list.map((c) => channel.deliver(c.token, c.label, c.delivery)));
+        const after = exchanges.some((e) => e.outcome === 'accepted') ? undefined : await ctx.control(channel);
+        runs.push({ channel: channel.name, before, exchanges, ...(after ? { after } : {}) });
+      }
+      return judgeRejections(runs);
+    },
+  };
+}

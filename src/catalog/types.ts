@@ -1,0 +1,58 @@
+import type { TokenFactory } from '../../fixtures/forge/factory.ts';
+import type { IssuerServer } from '../../fixtures/issuer/server.ts';
+import type { Capability } from '../capabilities.ts';
+import type { Endpoint, Policy } from '../manifest/schema.ts';
+import type { HttpDelivery } from '../probe/http.ts';
+import type { Exchange, Reference, Severity, Status } from '../verdict/types.ts';
+
+export interface AttackMeta {
+  /** stable id, e.g. JWT-ALG-NONE */
+  id: string;
+  title: string;
+  /** suites/<area> */
+  area: string;
+  severity: Severity;
+  /** what a correct resource server does, in one sentence (the report's "expected") */
+  expectation: string;
+  references: Reference[];
+  requires: Capability[];
+}
+
+/** A way of delivering a token to one endpoint of the target (HTTP now, gRPC later). */
+export interface Channel {
+  /** e.g. `http GET /api/whoami` */
+  name: string;
+  kind: 'http' | 'grpc';
+  endpoint: Endpoint;
+  deliver(token: string | null, label: string, delivery?: HttpDelivery): Promise<Exchange>;
+}
+
+export interface AttackContext {
+  targetName: string;
+  policy: Policy;
+  capabilities: Set<Capability>;
+  tokens: TokenFactory;
+  /** the primary channel of each kind: where token attacks run */
+  channels: Channel[];
+  issuer?: IssuerServer;
+  /** a positive control on a channel: a valid token must be accepted there, now */
+  control(channel: Channel): Promise<Exchange>;
+}
+
+export interface AttackResult {
+  status: Exclude<Status, 'skipped'>;
+  reason: string;
+  controls: Exchange[];
+  evidence: Exchange[];
+}
+
+export interface Attack extends AttackMeta {
+  run(ctx: AttackContext): Promise<AttackResult>;
+}
+
+/** One token an attack sends, and how; every case must be rejected. */
+export interface TokenCase {
+  label: string;
+  token: string;
+  delivery?: HttpDelivery;
+}

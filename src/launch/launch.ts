@@ -1,0 +1,130 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { generateKeySet, type KeySet, loadOrCreateKeySet, publicJwks } from '../../fixtures/issuer/keys.ts';
+import { type IssuerServer, startIssuer } from '../../fixtures/issuer/server.ts';
+import { createRunPki, type RunPki } from '../../fixtures/pki/ca.ts';
+import type { Manifest } from '../manifest/schema.ts';
+import { interpolate, type Vars } from '../manifest/template.ts';
+import { type ServiceLogs, type StartedService, fileContent, startService } from './containers.ts';
+import { assertDockerEngine, configureRyuk } from './docker.ts';
+import { waitForHttp } from './health.ts';
+import { freePort } from './ports.ts';
+import { removeStale } from './teardown.ts';
+
+export interface RunningTarget {
+  /** the manifest with every placeholder resolved */
+  manifest: Manifest;
+  file: string;
+  keys?: KeySet;
+  issuer?: IssuerServer;
+  pki?: RunPki;
+  /** PEM CA for the HTTP channel, if the manifest gives one */
+  httpCa?: string;
+  logs: ServiceLogs;
+  stop(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  /** VULN switches for the bundled reference (`{{vuln}}`) */
+  vuln?: string;
+  /** a key set to use instead of a fresh one (the matrix shares one issuer across many targets) */
+  keys?: KeySet;
+}
+
+function startOrder(services: Record<string, { dependsOn: string[] }>): string[][] {
+  const done = new Set<string>();
+  const waves: string[][] = [];
+  while (done.size < Object.keys(services).length) {
+    const wave = Object.keys(services).filter((s) => !done.has(s) && services[s]!.dependsOn.every((d) => done.has(d)));
+    if (wave.length === 0) throw new Error('dependsOn has a cycle');
+    waves.push(wave);
+    for (const s of wave) done.add(s);
+  }
+  return waves;
+}
+
+/** Starts (or, for a url target, reaches) the system under test, with the harness issuer it trusts. */
+export async function launchTarget(m: Manifest & { file: string }, opts: LaunchOptions = {}): Promise<RunningTarget> {
+  const containers = m.launch.kind === 'containers' ? m.launch : undefined;
+  const started: StartedService[] = [];
+  const logs: ServiceLogs = {};
+  let issuer: IssuerServer | undefined;
+  const stop = async () => {
+    await Promise.allSettled(started.reverse().map((s) => s.stop()));
+    await issuer?.close();
+  };
+  try {
+    if (containers) {
+      await assertDockerEngine();
+      await configureRyuk();
+      removeStale();
+    }
+    const pki = containers || m.trust?.tls ? await createRunPki() : undefined;
+    const vars: Vars = { vuln: opts.vuln ?? process.env.VULN ?? '' };
+    const ports: Record<string, number> = {};
+    if (containers) {
+      for (const [name, svc] of Object.entries(containers.services)) {
+        ports[name] = containers.network === 'host' ? await freePort() : (Object.values(svc.ports)[0] ?? 0);
+        vars[`port.${name}`] = String(ports[name]);
+      }
+    }
+
+    let keys: KeySet | undefined;
+    if (m.trust) {
+      keys = opts.keys ?? (containers ? await generateKeySet('gauntlet') : await loadOrCreateKeySet(m.trust.keysFile ?? '.gauntlet/issuer-keys.json', 'gauntlet'));
+      const [host, port] = m.trust.listen?.split(':') ?? ['127.0.0.1', '0'];
+      const useTls = m.trust.tls ?? Boolean(containers);
+      const literalIssuer = m.policy.issuer.includes('{{') ? undefined : m.policy.issuer;
+      issuer = await startIssuer({
+        keys,
+        host: host!,
+        port: Number(port),
+        ...(useTls && pki ? { tls: pki.server } : {}),
+        ...(literalIssuer ? { issuer: literalIssuer } : {}),
+      });
+      vars['issuer.url'] = issuer.url;
+      vars['issuer.jwks_uri'] = issuer.jwksUri;
+      if (m.trust.exportJwks) {
+        mkdirSync(dirname(m.trust.exportJwks), { recursive: true });
+        writeFileSync(m.trust.exportJwks, JSON.stringify(publicJwks(keys), null, 2));
+      }
+    }
+    const policy = interpolate(m.policy, vars, `${m.file}: policy`);
+    vars['policy.issuer'] = policy.issuer;
+    vars['policy.audience'] = policy.audience;
+
+    if (containers) {
+      const services = interpolate(containers.services, vars, `${m.file}: launch.services`);
+      for (const wave of startOrder(services)) {
+        const results = await Promise.allSettled(
+          wave.map((name) => startService(name, services[name]!, containers.network, pki?.files ?? {}, logs)),
+        );
+        for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed) throw (failed as PromiseRejectedResult).reason;
+      }
+      if (containers.network === 'bridge') {
+        // published ports replace the container ports in what the harness itself connects to
+        for (const s of started) {
+          const p = ports[s.name];
+          if (p) vars[`port.${s.name}`] = String(s.mappedPort(p));
+        }
+      }
+    }
+    const channels = interpolate(m.channels, vars, `${m.file}: channels`);
+    const httpCa = channels.http?.ca ? fileContent(channels.http.ca, pki?.files ?? {}) : undefined;
+    if (channels.http) {
+      const health = new URL(channels.http.health ?? channels.http.endpoints[0]!.path, channels.http.baseUrl).toString();
+      await waitForHttp(health, {
+        ...(httpCa ? { ca: httpCa } : {}),
+        timeoutMs: containers ? 20_000 : 5_000,
+        what: `target '${m.name}'`,
+      });
+    }
+    const manifest: Manifest = { ...m, policy, channels };
+    return { manifest, file: m.file, ...(keys ? { keys } : {}), ...(issuer ? { issuer } : {}), ...(pki ? { pki } : {}), ...(httpCa ? { httpCa } : {}), logs, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

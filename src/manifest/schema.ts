@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+const name = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only');
+const jwsAlg = z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA']);
+
+const waitSchema = z.union([
+  z.strictObject({ log: z.string().min(1), timeoutSeconds: z.number().positive().default(30) }),
+  z.strictObject({ http: z.string().min(1), timeoutSeconds: z.number().positive().default(30) }),
+]);
+
+const serviceSchema = z.strictObject({
+  image: z.string().min(1),
+  command: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.string()).default({}),
+  /** container path → `pki:<file>` (generated per run) or a host path */
+  files: z.record(z.string(), z.string()).default({}),
+  /** bridge mode only: the ports the service listens on inside its container, by name */
+  ports: z.record(z.string(), z.number().int().positive()).default({}),
+  aliases: z.array(z.string()).default([]),
+  dependsOn: z.array(z.string()).default([]),
+  wait: waitSchema.optional(),
+});
+
+const launchSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('containers'),
+    /** host: every service listens on 127.0.0.1 at a port the harness picks. bridge: published ports. */
+    network: z.enum(['host', 'bridge']).default('host'),
+    services: z.record(name, serviceSchema).refine((s) => Object.keys(s).length > 0, 'at least one service'),
+  }),
+  z.strictObject({ kind: z.literal('url') }),
+]);
+
+const endpointSchema = z.strictObject({
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+  path: z.string().startsWith('/'),
+  /** the scope the endpoint requires, space separated; omitted: any valid token */
+  scope: z.string().optional(),
+});
+
+const httpChannelSchema = z.strictObject({
+  baseUrl: z.string().min(1),
+  /** PEM CA that signs the target's server certificate: `pki:ca.crt`, a file path, or omitted for the system store */
+  ca: z.string().optional(),
+  health: z.string().startsWith('/').optional(),
+  endpoints: z.array(endpointSchema).min(1),
+});
+
+const policySchema = z.strictObject({
+  issuer: z.string().min(1),
+  audience: z.string().min(1),
+  algorithms: z.array(jwsAlg).min(1),
+  maxLeewaySeconds: z.number().int().min(0).max(300).default(60),
+  typ: z.string().optional(),
+  /** whether RFC 6750 query/form transport is allowed (it should not be) */
+  allowQueryToken: z.boolean().default(false),
+});
+
+const trustSchema = z.strictObject({
+  /** the target trusts the harness issuer: the harness can mint tokens it accepts (capability `mint`) */
+  issuer: z.literal('harness'),
+  /** url targets: where the harness issuer listens, so a deployment can fetch its JWKS */
+  listen: z.string().regex(/^127\.0\.0\.1:\d+$/, 'must be 127.0.0.1:<port>').optional(),
+  /** serve the issuer over HTTPS (default: yes for containers targets, no for url targets) */
+  tls: z.boolean().optional(),
+  /** where to keep the issuer's keys across runs (url targets must trust the same key every run) */
+  keysFile: z.string().optional(),
+  /** write the public JWKS here, for a deployment configured with a JWKS file */
+  exportJwks: z.string().optional(),
+});
+
+const limitsSchema = z.strictObject({
+  requestTimeoutMs: z.number().int().positive().max(60_000).default(5000),
+  maxConcurrency: z.number().int().positive().max(64).default(8),
+  maxRps: z.number().positive().max(10_000).default(200),
+});
+
+export const manifestSchema = z.strictObject({
+  name,
+  description: z.string().optional(),
+  launch: launchSchema,
+  trust: trustSchema.optional(),
+  policy: policySchema,
+  channels: z.strictObject({ http: httpChannelSchema.optional() }).refine((c) => c.http, 'at least one channel'),
+  limits: limitsSchema.default({ requestTimeoutMs: 5000, maxConcurrency: 8, maxRps: 200 }),
+});
+
+export type ManifestInput = z.input<typeof manifestSchema>;
+export type Manifest = z.output<typeof manifestSchema>;
+export type ServiceSpec = z.output<typeof serviceSchema>;
+export type Endpoint = z.output<typeof endpointSchema>;
+export type HttpChannelSpec = z.output<typeof httpChannelSchema>;
+export type Policy = z.output<typeof policySchema>;
+export type JwsAlg = z.infer<typeof jwsAlg>;
+export const JWS_ALGS = jwsAlg.options;

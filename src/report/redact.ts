@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import type { TokenEvidence } from '../verdict/types.ts';
+
+function decodeSegment(seg: string | undefined): unknown {
+  if (seg === undefined) return null;
+  const text = Buffer.from(seg, 'base64url').toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { undecodable: text.slice(0, 200) };
+  }
+}
+
+export function fingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 16);
+}
+
+/** Keeps what an auditor needs (header, claims, shape) and drops what would let anyone replay the token. */
+export function tokenEvidence(token: string): TokenEvidence {
+  const parts = token.split('.');
+  const sig = parts.length > 2 ? parts[parts.length - 1]! : '';
+  const shown = parts.slice(0, 2).map((p) => (p.length > 400 ? `${p.slice(0, 400)}…(${p.length} chars)` : p));
+  const redacted =
+    parts.length >= 3
+      ? `${shown.join('.')}${'.'.repeat(parts.length - 2)}${sig ? `<signature redacted, ${sig.length} chars>` : ''}`
+      : `<not a JWS: ${token.length} chars redacted>`;
+  return {
+    header: decodeSegment(parts[0]),
+    payload: parts.length >= 2 ? decodeSegment(parts[1]) : null,
+    redacted,
+    sha256: fingerprint(token),
+    length: token.length,
+  };
+}
+
+/** Removes a token (and any secret) from free text such as a response body. */
+export function scrub(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 8) out = out.split(s).join(`<redacted sha256:${fingerprint(s)}>`);
+  return out.replace(/eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]+/g, (t) => `<token redacted sha256:${fingerprint(t)}>`);
+}

@@ -1,0 +1,41 @@
+import type { Status, Verdict } from '../verdict/types.ts';
+
+export interface TargetReport {
+  name: string;
+  /** manifest file */
+  file: string;
+  launch: 'containers' | 'url';
+  /** VULN switches of the bundled reference, when set */
+  vuln?: string;
+  verdicts: Verdict[];
+  /** container logs, kept when something did not pass */
+  logs?: Record<string, string>;
+  /** the target could not be launched or reached: the run is red with this message */
+  error?: string;
+}
+
+export interface RunReport {
+  tool: { name: 'auth-gauntlet'; version: string };
+  startedAt: string;
+  finishedAt: string;
+  targets: TargetReport[];
+}
+
+export type Counts = Record<Status, number> & { accepted: number };
+
+export function countVerdicts(verdicts: Verdict[]): Counts {
+  const c: Counts = { pass: 0, fail: 0, inconclusive: 0, skipped: 0, accepted: 0 };
+  for (const v of verdicts) {
+    if (v.status === 'fail' && v.accepted) c.accepted++;
+    else c[v.status]++;
+  }
+  return c;
+}
+
+/** Red when any target could not be tested, or has a finding that is not accepted, or an inconclusive verdict. */
+export function isRed(report: RunReport): boolean {
+  return report.targets.some((t) => {
+    const c = countVerdicts(t.verdicts);
+    return Boolean(t.error) || c.fail > 0 || c.inconclusive > 0;
+  });
+}

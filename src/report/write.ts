@@ -1,0 +1,17 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderHtml } from './html.ts';
+import { renderJson } from './json.ts';
+import { renderJunit } from './junit.ts';
+import type { RunReport } from './types.ts';
+
+export const REPORT_DIR = process.env.GAUNTLET_REPORT_DIR || 'reports';
+
+/** Writes index.html, junit.xml and results.json; returns the directory. */
+export function writeReports(report: RunReport, dir = REPORT_DIR): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'results.json'), renderJson(report));
+  writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
+  writeFileSync(join(dir, 'index.html'), renderHtml(report));
+  return dir;
+}

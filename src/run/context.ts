@@ -1,0 +1,80 @@
+import { generateKeySet, type KeySet } from '../../fixtures/issuer/keys.ts';
+import type { IssuerServer } from '../../fixtures/issuer/server.ts';
+import { TokenFactory } from '../../fixtures/forge/factory.ts';
+import { capabilitiesOf } from '../capabilities.ts';
+import type { AttackContext, Channel } from '../catalog/types.ts';
+import type { Endpoint, Manifest } from '../manifest/schema.ts';
+import { HttpProbe } from '../probe/http.ts';
+import { Limiter } from '../probe/limiter.ts';
+import type { Exchange } from '../verdict/types.ts';
+
+export interface ContextInput {
+  manifest: Manifest;
+  trusted?: KeySet;
+  attacker?: KeySet;
+  httpCa?: string;
+  issuer?: IssuerServer;
+}
+
+let attackerKeys: Promise<KeySet> | undefined;
+/** Keys no target has ever been told about; one set per process is enough. */
+export function attackerKeySet(): Promise<KeySet> {
+  attackerKeys ??= generateKeySet('attacker');
+  return attackerKeys;
+}
+
+/** The endpoint token attacks use: the first one that needs no particular scope, else the first. */
+export function primaryEndpoint(endpoints: Endpoint[]): Endpoint {
+  return endpoints.find((e) => !e.scope) ?? endpoints[0]!;
+}
+
+export interface RunContext extends AttackContext {
+  close(): Promise<void>;
+}
+
+/** Wires a launched target into what attacks see: channels with their probes, tokens, controls. */
+export async function createContext(input: ContextInput): Promise<RunContext> {
+  const m = input.manifest;
+  const limiter = new Limiter(m.limits.maxConcurrency, m.limits.maxRps);
+  const tokens = new TokenFactory({
+    policy: m.policy,
+    trusted: input.trusted ?? (await generateKeySet('untrusted')),
+    attacker: input.attacker ?? (await attackerKeySet()),
+  });
+  const probes: HttpProbe[] = [];
+  const channels: Channel[] = [];
+  if (m.channels.http) {
+    const probe = new HttpProbe({
+      baseUrl: m.channels.http.baseUrl,
+      ...(input.httpCa ? { ca: input.httpCa } : {}),
+      timeoutMs: m.limits.requestTimeoutMs,
+      limiter,
+    });
+    probes.push(probe);
+    const endpoint = primaryEndpoint(m.channels.http.endpoints);
+    channels.push({
+      name: `http ${endpoint.method} ${endpoint.path}`,
+      kind: 'http',
+      endpoint,
+      deliver: (token, label, delivery) => probe.send(endpoint, token, label, delivery),
+    });
+  }
+  const controlTokens = new Map<string, Promise<string>>();
+  const capabilities = capabilitiesOf(m);
+  return {
+    targetName: m.name,
+    policy: m.policy,
+    capabilities,
+    tokens,
+    channels,
+    ...(input.issuer ? { issuer: input.issuer } : {}),
+    async control(channel: Channel): Promise<Exchange> {
+      const key = `${channel.kind} ${channel.endpoint.scope ?? ''}`;
+      if (!controlTokens.has(key)) controlTokens.set(key, tokens.valid(channel.endpoint.scope ? { scope: channel.endpoint.scope } : {}));
+      return channel.deliver(await controlTokens.get(key)!, 'positive control: valid token');
+    },
+    async close() {
+      await Promise.all(probes.map((p) => p.close()));
+    },
+  };
+}

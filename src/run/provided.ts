@@ -1,0 +1,30 @@
+import type { SerializedKey } from '../../fixtures/issuer/keys.ts';
+import type { Manifest } from '../manifest/schema.ts';
+import type { TargetReport } from '../report/types.ts';
+
+/** What the global set-up (main process) hands to the suites (workers). Keys are per-run and never written out. */
+export interface ProvidedRun {
+  manifest: Manifest;
+  keys?: SerializedKey[];
+  httpCa?: string;
+}
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    gauntlet: ProvidedRun;
+  }
+}
+
+/** Run facts the reporter needs; the global set-up and the reporter share the main process. */
+export interface RunState {
+  startedAt: string;
+  target?: Omit<TargetReport, 'verdicts'>;
+}
+
+const KEY = Symbol.for('auth-gauntlet.run-state');
+
+export function runState(): RunState {
+  const g = globalThis as unknown as Record<symbol, RunState>;
+  g[KEY] ??= { startedAt: new Date().toISOString() };
+  return g[KEY];
+}

@@ -1,0 +1,61 @@
+import { CAPABILITY_REASON } from '../capabilities.ts';
+import type { Attack, AttackContext } from '../catalog/types.ts';
+import { describeError } from '../errors.ts';
+import type { Verdict } from '../verdict/types.ts';
+
+function meta(attack: Attack, target: string) {
+  return {
+    attackId: attack.id,
+    title: attack.title,
+    area: attack.area,
+    severity: attack.severity,
+    references: attack.references,
+    target,
+  };
+}
+
+/** Runs one attack; never throws: a harness or target error is an inconclusive verdict. */
+export async function runAttack(attack: Attack, ctx: AttackContext): Promise<Verdict> {
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const missing = attack.requires.filter((c) => !ctx.capabilities.has(c));
+  if (missing.length) {
+    return {
+      ...meta(attack, ctx.targetName),
+      status: 'skipped',
+      reason: `needs ${missing.join(', ')}: ${missing.map((c) => CAPABILITY_REASON[c]).join('; ')}`,
+      controls: [],
+      evidence: [],
+      startedAt,
+      ms: 0,
+    };
+  }
+  try {
+    const r = await attack.run(ctx);
+    return { ...meta(attack, ctx.targetName), ...r, startedAt, ms: Math.round(performance.now() - t0) };
+  } catch (err) {
+    return {
+      ...meta(attack, ctx.targetName),
+      status: 'inconclusive',
+      reason: `harness error while attacking: ${describeError(err)}`,
+      controls: [],
+      evidence: [],
+      startedAt,
+      ms: Math.round(performance.now() - t0),
+    };
+  }
+}
+
+/** Runs attacks with bounded concurrency (the probe's limiter bounds the traffic itself). */
+export async function runCatalog(attacks: Attack[], ctx: AttackContext, concurrency = 4): Promise<Verdict[]> {
+  const out: Verdict[] = new Array(attacks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < attacks.length) {
+      const i = next++;
+      out[i] = await runAttack(attacks[i]!, ctx);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, attacks.length) }, worker));
+  return out;
+}

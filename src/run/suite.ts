@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { deserializeKeySet } from '../../fixtures/issuer/keys.ts';
+import type { Attack } from '../catalog/types.ts';
+import { createContext, type RunContext } from './context.ts';
+import './provided.ts';
+import { runAttack } from './runner.ts';
+
+/** Registers one vitest test per attack; the verdict travels to the reporter in the test's meta. */
+export function defineAttackSuite(area: string, attacks: Attack[]): void {
+  let ctx: RunContext;
+  beforeAll(async () => {
+    const run = inject('gauntlet');
+    ctx = await createContext({
+      manifest: run.manifest,
+      ...(run.keys ? { trusted: deserializeKeySet(run.keys) } : {}),
+      ...(run.httpCa ? { httpCa: run.httpCa } : {}),
+    });
+  });
+  afterAll(() => ctx?.close());
+
+  describe.concurrent(area, () => {
+    for (const attack of attacks) {
+      test(`${attack.id}: ${attack.title}`, async ({ task, skip }) => {
+        const verdict = await runAttack(attack, ctx);
+        task.meta.verdict = verdict;
+        if (verdict.status === 'skipped') skip(verdict.reason);
+        expect.soft(verdict.status, `${verdict.status.toUpperCase()}: ${verdict.reason}`).not.toBe('inconclusive');
+        expect(verdict.status, `VULNERABLE: ${verdict.reason}`).not.toBe('fail');
+      });
+    }
+  });
+}

@@ -1,0 +1,169 @@
+package authn
+
+// This file holds the code paths of the VULN switches that touch key
+// selection. Each is written the way a real service gets it wrong; none of
+// them runs unless its switch is on.
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"auth-gauntlet/reference/internal/jwks"
+	"auth-gauntlet/reference/internal/vuln"
+)
+
+var errHMAC = errors.New("HMAC algorithms are not accepted")
+
+// hmacKey returns an HMAC secret for an HS* token.
+func (v *Verifier) hmacKey(ctx context.Context, kid string) (any, error) {
+	if v.vuln.Has(vuln.KidInjection) && (strings.Contains(kid, "/") || strings.Contains(kid, "..")) {
+		// VULN kid_injection: "kid names the key file".
+		return readKeyFile(kid)
+	}
+	if v.vuln.Has(vuln.AlgConfusion) {
+		// VULN alg_confusion: HS* verified with the public key's PEM text as secret.
+		k, err := v.keys.Key(ctx, kid)
+		if err != nil {
+			return nil, err
+		}
+		der, err := x509.MarshalPKIXPublicKey(k.Public)
+		if err != nil {
+			return nil, err
+		}
+		return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
+	}
+	return nil, errHMAC
+}
+
+// readKeyFile reads at most 64 KiB (so a kid of /dev/zero cannot hang us).
+func readKeyFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, 64<<10))
+}
+
+// headerKey returns a key named by the token itself (jwk, jku, x5c headers)
+// when the matching switch is on; ok is false when no such path applies.
+func (v *Verifier) headerKey(ctx context.Context, h map[string]any, kid string) (key any, ok bool, err error) {
+	if raw, found := h["jwk"]; found && v.vuln.Has(vuln.EmbeddedJWK) {
+		// VULN embedded_jwk: verify with the key the token brings.
+		b, _ := json.Marshal(raw)
+		k, err := jwks.ParseKey(b)
+		return k.Public, true, err
+	}
+	if u, found := h["jku"].(string); found && v.vuln.Has(vuln.JKUFollow) && isLocalURL(u) {
+		// VULN jku_follow: fetch the key set the token points to.
+		set, err := jwks.Fetch(ctx, v.jku, u)
+		if err != nil {
+			return nil, true, err
+		}
+		k, err := set.Lookup(kid)
+		return k.Public, true, err
+	}
+	if chain, found := h["x5c"].([]any); found && len(chain) > 0 && v.vuln.Has(vuln.X5CTrust) {
+		// VULN x5c_trust: the leaf certificate's key, no chain validation.
+		s, _ := chain[0].(string)
+		der, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			return nil, true, err
+		}
+		cert, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, true, err
+		}
+		return cert.PublicKey, true, nil
+	}
+	return nil, false, nil
+}
+
+// isLocalURL keeps jku_follow traffic on the loopback interface.
+func isLocalURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	switch u.Hostname() {
+	case "127.0.0.1", "localhost", "::1":
+		return true
+	}
+	return false
+}
+
+// jkuClient trusts any certificate and follows no redirect.
+func jkuClient() *http.Client {
+	return &http.Client{
+		Timeout: 3 * time.Second,
+		Transport: &http.Transport{
+			Proxy:           nil,
+			TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // VULN jku_follow
+		},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// peekAlg returns the "alg" header of raw without verifying anything.
+func peekAlg(raw string) string {
+	h, _, ok := strings.Cut(raw, ".")
+	if !ok {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(h)
+	if err != nil {
+		return ""
+	}
+	var hdr struct {
+		Alg string `json:"alg"`
+	}
+	_ = json.Unmarshal(b, &hdr)
+	return hdr.Alg
+}
+
+// decodeUnverified decodes header and claims without checking the signature.
+func decodeUnverified(raw string, claims *Claims) (map[string]any, error) {
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		return nil, errors.New("token contains an invalid number of segments")
+	}
+	var header map[string]any
+	if err := decodeJSON(parts[0], &header); err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	if err := decodeJSON(parts[1], claims); err != nil {
+		return nil, fmt.Errorf("claims: %w", err)
+	}
+	return header, nil
+}
+
+func decodeJSON(seg string, v any) error {
+	b, err := base64.RawURLEncoding.DecodeString(seg)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+// audLoose is the VULN aud_substring check: "aud may carry a URL or a
+// prefix, so a substring match in either direction is enough".
+func audLoose(aud []string, expected string) bool {
+	for _, a := range aud {
+		if strings.Contains(a, expected) || strings.Contains(expected, a) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,119 @@
+// Package vuln parses the VULN switch list: named, deliberate mistakes that
+// the reference system can be told to make so the harness can prove that its
+// attacks detect them. With no switch on, every code path is the secure one.
+package vuln
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Switches implemented by the resource service (HTTP part).
+const (
+	// signature
+	AlgNone          = "alg_none"
+	AlgConfusion     = "alg_confusion"
+	NoSignatureCheck = "no_signature_check"
+	EmbeddedJWK      = "embedded_jwk"
+	JKUFollow        = "jku_follow"
+	X5CTrust         = "x5c_trust"
+	KidInjection     = "kid_injection"
+	CritIgnored      = "crit_ignored"
+	// claims
+	SkipExp      = "skip_exp"
+	SkipNbf      = "skip_nbf"
+	HugeLeeway   = "huge_leeway"
+	SkipIss      = "skip_iss"
+	SkipAud      = "skip_aud"
+	AudSubstring = "aud_substring"
+	SkipTyp      = "skip_typ"
+	ScopeIgnored = "scope_ignored"
+	// lifecycle
+	NoRevocationCheck    = "no_revocation_check"
+	RevocationFailOpen   = "revocation_fail_open"
+	JWKSRefetchUnbounded = "jwks_refetch_unbounded"
+	// HTTP surface
+	BearerQuery       = "bearer_query"
+	ErrorLeak         = "error_leak"
+	NoWWWAuthenticate = "no_www_authenticate"
+	// whole pattern
+	TutorialMiddleware = "tutorial_middleware"
+	// transport
+	TLS10         = "tls10"
+	WeakCiphers   = "weak_ciphers"
+	PlaintextPort = "plaintext_port"
+)
+
+// Resource lists the switches the resource service implements.
+var Resource = []string{
+	AlgNone, AlgConfusion, NoSignatureCheck, EmbeddedJWK, JKUFollow, X5CTrust, KidInjection, CritIgnored,
+	SkipExp, SkipNbf, HugeLeeway, SkipIss, SkipAud, AudSubstring, SkipTyp, ScopeIgnored,
+	NoRevocationCheck, RevocationFailOpen, JWKSRefetchUnbounded,
+	BearerQuery, ErrorLeak, NoWWWAuthenticate,
+	TutorialMiddleware,
+	TLS10, WeakCiphers, PlaintextPort,
+}
+
+// Other lists switches that belong to other parts of the reference system
+// (authorization server, gRPC side). The resource service accepts them, so
+// one VULN value can be handed to every service, but ignores them.
+var Other = []string{
+	"old_key_never_retired", "refresh_no_rotation", "refresh_reuse_undetected", "revoke_noop",
+	"weak_hmac_secret", "long_ttl", "sensitive_claims", "jwks_private_leak", "no_kid",
+	"pkce_optional", "pkce_plain", "redirect_prefix_match", "code_reuse", "scope_escalation", "client_auth_skipped",
+	"mtls_optional", "mtls_any_ca", "mtls_expired_ok", "mtls_no_identity_authz", "grpc_no_jwt",
+}
+
+// Set is the set of active switches. The zero value has every switch off.
+type Set struct {
+	on      map[string]bool
+	ignored []string
+}
+
+// Parse parses a comma-separated list of switch names. Blank entries are
+// skipped; an unknown name is an error that lists the known names.
+func Parse(list string) (Set, error) {
+	s := Set{on: map[string]bool{}}
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		switch {
+		case name == "":
+		case slices.Contains(Resource, name):
+			s.on[name] = true
+		case slices.Contains(Other, name):
+			if !slices.Contains(s.ignored, name) {
+				s.ignored = append(s.ignored, name)
+			}
+		default:
+			return Set{}, fmt.Errorf("unknown VULN switch %q; known: %s", name, strings.Join(append(slices.Clone(Resource), Other...), ","))
+		}
+	}
+	return s, nil
+}
+
+// MustParse is Parse for tests and constants; it panics on error.
+func MustParse(list string) Set {
+	s, err := Parse(list)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Has reports whether the named switch is on.
+func (s Set) Has(name string) bool { return s.on[name] }
+
+// Active returns the active switch names in catalog order.
+func (s Set) Active() []string {
+	var names []string
+	for _, n := range Resource {
+		if s.on[n] {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// Ignored returns the names that were given but do not apply to this service.
+func (s Set) Ignored() []string { return slices.Clone(s.ignored) }

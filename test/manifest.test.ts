@@ -1,0 +1,78 @@
+import { describe, expect, test } from 'vitest';
+import { GauntletError } from '../src/errors.ts';
+import { loadManifest, parseManifest } from '../src/manifest/load.ts';
+import { interpolate } from '../src/manifest/template.ts';
+
+const good = () => ({
+  name: 'demo',
+  launch: { kind: 'url' },
+  trust: { issuer: 'harness' },
+  policy: { issuer: 'https://issuer.test', audience: 'api', algorithms: ['RS256'] },
+  channels: { http: { baseUrl: '{{env.DEMO_URL}}', endpoints: [{ path: '/api/whoami' }] } },
+});
+
+function messageOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(GauntletError);
+    return (err as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+describe('manifest validation', () => {
+  test('a good manifest loads, with defaults and env placeholders resolved', () => {
+    const m = parseManifest(good(), 'demo.ts', { DEMO_URL: 'https://127.0.0.1:9' });
+    expect(m.channels.http!.baseUrl).toBe('https://127.0.0.1:9');
+    expect(m.policy.maxLeewaySeconds).toBe(60);
+    expect(m.channels.http!.endpoints[0]!.method).toBe('GET');
+    expect(m.limits.requestTimeoutMs).toBe(5000);
+  });
+
+  test('a wrong field is named with its path', () => {
+    const bad = good() as Record<string, unknown>;
+    (bad.policy as Record<string, unknown>).algorithms = ['RS256', 'HS256'];
+    const msg = messageOf(() => parseManifest(bad, 'demo.ts', { DEMO_URL: 'x' }));
+    expect(msg).toContain('demo.ts: invalid target manifest');
+    expect(msg).toContain('policy.algorithms.1');
+  });
+
+  test('an unknown field is refused, not ignored', () => {
+    const bad = { ...good(), polcy: {} };
+    expect(messageOf(() => parseManifest(bad, 'demo.ts', { DEMO_URL: 'x' }))).toMatch(/polcy/);
+  });
+
+  test('a missing environment variable names the variable and the field', () => {
+    const msg = messageOf(() => parseManifest(good(), 'demo.ts', {}));
+    expect(msg).toBe('demo.ts: channels.http.baseUrl needs the environment variable DEMO_URL, which is not set');
+  });
+
+  test('an unknown placeholder is refused at load', () => {
+    const bad = good();
+    bad.channels.http.baseUrl = 'https://127.0.0.1:{{port.nothere}}';
+    expect(messageOf(() => parseManifest(bad, 'demo.ts', {}))).toMatch(/channels\.http\.baseUrl: unknown placeholder \{\{port\.nothere\}\}/);
+  });
+
+  test('dependsOn must name a service', () => {
+    const bad = {
+      ...good(),
+      launch: { kind: 'containers', services: { rs: { image: 'x', dependsOn: ['db'] } } },
+      channels: { http: { baseUrl: 'https://127.0.0.1:{{port.rs}}', endpoints: [{ path: '/' }] } },
+    };
+    expect(messageOf(() => parseManifest(bad, 'demo.ts', {}))).toMatch(/launch\.services\.rs\.dependsOn: no service 'db'/);
+  });
+
+  test('interpolation resolves known keys and reports unknown ones in strict mode', () => {
+    expect(interpolate({ a: ['x{{ port.rs }}'] }, { 'port.rs': '1' }, 'm')).toEqual({ a: ['x1'] });
+    expect(() => interpolate({ a: '{{nope}}' }, {}, 'm')).toThrow(/m\.a: unknown placeholder/);
+  });
+
+  test('the bundled manifests load', async () => {
+    const ref = await loadManifest('targets/reference.ts');
+    expect(ref.launch.kind).toBe('containers');
+    expect(ref.name).toBe('reference');
+    await expect(loadManifest('targets/staging.example.ts')).rejects.toThrow(/STAGING_ISSUER|STAGING_RS_URL/);
+    await expect(loadManifest('targets/nope.ts')).rejects.toThrow(/target manifest not found: targets\/nope\.ts/);
+  });
+});

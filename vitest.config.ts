@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// The main job: attack the selected target (GAUNTLET_TARGET, default targets/reference.ts).
+export default defineConfig({
+  test: {
+    include: ['suites/**/*.test.ts'],
+    globalSetup: ['src/run/global-setup.ts'],
+    reporters: ['default', './src/report/vitest-reporter.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'threads',
+  },
+});

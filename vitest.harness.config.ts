@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// The harness's own tests: unit tests and the self-validation matrix.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    pool: 'threads',
+  },
+});
