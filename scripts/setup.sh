@@ -15,7 +15,8 @@ lock_hash=$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -c1
 if [[ ! -x node_modules/.bin/node || "$(cat node_modules/.gauntlet-deps 2>/dev/null)" != "$lock_hash" ]]; then
   say "installing npm dependencies"
   command -v npm >/dev/null || die "npm is not installed; install Node.js (any version with npm) first"
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  # npm ci refuses this lock file (npm 11 drops other platforms' optional packages from it): install honours the lock
+  npm install --no-audit --no-fund --loglevel=error >/dev/null
   echo "$lock_hash" > node_modules/.gauntlet-deps
 fi
 node_major=$(node_modules/.bin/node -p 'process.versions.node.split(".")[0]')

@@ -33,7 +33,11 @@ export default defineTarget({
           REDIS_ADDR: '127.0.0.1:{{port.redis}}',
           VULN: '{{vuln}}',
         },
-        files: { '/pki/server.crt': 'pki:server.crt', '/pki/server.key': 'pki:server.key', '/pki/ca.crt': 'pki:ca.crt' },
+        files: {
+          '/pki/server.crt': 'pki:server.crt',
+          '/pki/server.key': 'pki:server.key',
+          '/pki/ca.crt': 'pki:ca.crt',
+        },
         dependsOn: ['redis'],
         wait: { log: 'resource ready', timeoutSeconds: 20 },
       },

@@ -8,7 +8,14 @@ import { generateKeySet, type KeySet, publicJwks } from '../fixtures/issuer/keys
 let trusted: KeySet;
 let attacker: KeySet;
 let t: TokenFactory;
-const policy = { issuer: 'https://issuer.test', audience: 'api', algorithms: ['RS256', 'ES256', 'EdDSA'] as ('RS256' | 'ES256' | 'EdDSA')[], maxLeewaySeconds: 60, typ: 'at+jwt', allowQueryToken: false };
+const policy = {
+  issuer: 'https://issuer.test',
+  audience: 'api',
+  algorithms: ['RS256', 'ES256', 'EdDSA'] as ('RS256' | 'ES256' | 'EdDSA')[],
+  maxLeewaySeconds: 60,
+  typ: 'at+jwt',
+  allowQueryToken: false,
+};
 
 beforeAll(async () => {
   [trusted, attacker] = await Promise.all([generateKeySet('t'), generateKeySet('a')]);
@@ -40,17 +47,27 @@ describe('forge', () => {
   test('attacker-signed tokens do not verify against the trusted keys', async () => {
     const jwks = createLocalJWKSet(publicJwks(trusted) as never);
     const rsa = attacker.keys.find((k) => k.alg === 'RS256')!;
-    const token = forge({ header: t.header('RS256'), payload: t.claims(), sign: { alg: 'RS256', key: rsa.privateKey } });
+    const token = forge({
+      header: t.header('RS256'),
+      payload: t.claims(),
+      sign: { alg: 'RS256', key: rsa.privateKey },
+    });
     await expect(compactVerify(token, jwks)).rejects.toThrow();
   });
 
   test('HMAC with arbitrary key material, raw segments and literal signatures', () => {
-    const token = forge({ header: { alg: 'HS256' }, payload: { raw: '[1,2]' }, sign: { alg: 'HS256', key: '' } });
+    const token = forge({
+      header: { alg: 'HS256' },
+      payload: { raw: '[1,2]' },
+      sign: { alg: 'HS256', key: '' },
+    });
     const [h, p, s] = token.split('.');
     expect(Buffer.from(p!, 'base64url').toString()).toBe('[1,2]');
     expect(JSON.parse(Buffer.from(h!, 'base64url').toString())).toEqual({ alg: 'HS256' });
     expect(s).toHaveLength(43);
-    expect(forge({ header: { alg: 'none' }, payload: {}, signature: { literal: 'x!y' } }).endsWith('.x!y')).toBe(true);
+    expect(
+      forge({ header: { alg: 'none' }, payload: {}, signature: { literal: 'x!y' } }).endsWith('.x!y'),
+    ).toBe(true);
     expect(forge({ header: { alg: 'none' }, payload: {} }).endsWith('.')).toBe(true);
   });
 
@@ -69,7 +86,9 @@ describe('forge', () => {
     const [h, p, s] = token.split('.');
     const sig = Buffer.from(s!, 'base64url');
     expect(sig).toHaveLength(64);
-    expect(verify('sha256', Buffer.from(`${h}.${p}`), { key: ec.publicKey, dsaEncoding: 'ieee-p1363' }, sig)).toBe(true);
+    expect(
+      verify('sha256', Buffer.from(`${h}.${p}`), { key: ec.publicKey, dsaEncoding: 'ieee-p1363' }, sig),
+    ).toBe(true);
   });
 
   test('claims for a policy: RFC 9068 claims, overrides, removals', () => {

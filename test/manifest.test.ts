@@ -45,13 +45,17 @@ describe('manifest validation', () => {
 
   test('a missing environment variable names the variable and the field', () => {
     const msg = messageOf(() => parseManifest(good(), 'demo.ts', {}));
-    expect(msg).toBe('demo.ts: channels.http.baseUrl needs the environment variable DEMO_URL, which is not set');
+    expect(msg).toBe(
+      'demo.ts: channels.http.baseUrl needs the environment variable DEMO_URL, which is not set',
+    );
   });
 
   test('an unknown placeholder is refused at load', () => {
     const bad = good();
     bad.channels.http.baseUrl = 'https://127.0.0.1:{{port.nothere}}';
-    expect(messageOf(() => parseManifest(bad, 'demo.ts', {}))).toMatch(/channels\.http\.baseUrl: unknown placeholder \{\{port\.nothere\}\}/);
+    expect(messageOf(() => parseManifest(bad, 'demo.ts', {}))).toMatch(
+      /channels\.http\.baseUrl: unknown placeholder \{\{port\.nothere\}\}/,
+    );
   });
 
   test('dependsOn must name a service', () => {
@@ -60,7 +64,9 @@ describe('manifest validation', () => {
       launch: { kind: 'containers', services: { rs: { image: 'x', dependsOn: ['db'] } } },
       channels: { http: { baseUrl: 'https://127.0.0.1:{{port.rs}}', endpoints: [{ path: '/' }] } },
     };
-    expect(messageOf(() => parseManifest(bad, 'demo.ts', {}))).toMatch(/launch\.services\.rs\.dependsOn: no service 'db'/);
+    expect(messageOf(() => parseManifest(bad, 'demo.ts', {}))).toMatch(
+      /launch\.services\.rs\.dependsOn: no service 'db'/,
+    );
   });
 
   test('interpolation resolves known keys and reports unknown ones in strict mode', () => {
@@ -73,6 +79,8 @@ describe('manifest validation', () => {
     expect(ref.launch.kind).toBe('containers');
     expect(ref.name).toBe('reference');
     await expect(loadManifest('targets/staging.example.ts')).rejects.toThrow(/STAGING_ISSUER|STAGING_RS_URL/);
-    await expect(loadManifest('targets/nope.ts')).rejects.toThrow(/target manifest not found: targets\/nope\.ts/);
+    await expect(loadManifest('targets/nope.ts')).rejects.toThrow(
+      /target manifest not found: targets\/nope\.ts/,
+    );
   });
 });

@@ -47,7 +47,9 @@ describe('verdict logic', () => {
   });
 
   test('a 500 or a timeout is not a refusal', () => {
-    expect(judgeRejections([run(ok, [ex('a', 'rejected', 401), ex('b', 'error', 500)], ok)]).status).toBe('inconclusive');
+    expect(judgeRejections([run(ok, [ex('a', 'rejected', 401), ex('b', 'error', 500)], ok)]).status).toBe(
+      'inconclusive',
+    );
   });
 
   test('a control that fails after the attack makes the refusals worthless', () => {

@@ -21,7 +21,11 @@ export function rfc(num: string, section?: string): Reference {
 }
 
 export function cwe(num: number, title?: string): Reference {
-  return { id: `CWE-${num}`, url: `https://cwe.mitre.org/data/definitions/${num}.html`, ...(title ? { title } : {}) };
+  return {
+    id: `CWE-${num}`,
+    url: `https://cwe.mitre.org/data/definitions/${num}.html`,
+    ...(title ? { title } : {}),
+  };
 }
 
 export function cve(id: string, title?: string): Reference {

@@ -23,7 +23,9 @@ export function tokenAttack(
           continue;
         }
         const exchanges = await Promise.all(list.map((c) => channel.deliver(c.token, c.label, c.delivery)));
-        const after = exchanges.some((e) => e.outcome === 'accepted') ? undefined : await ctx.control(channel);
+        const after = exchanges.some((e) => e.outcome === 'accepted')
+          ? undefined
+          : await ctx.control(channel);
         runs.push({ channel: channel.name, before, exchanges, ...(after ? { after } : {}) });
       }
       return judgeRejections(runs);

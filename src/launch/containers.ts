@@ -23,7 +23,12 @@ const LOG_LIMIT = 64 * 1024;
 export function fileContent(ref: string, pki: Record<string, string>): string {
   if (ref.startsWith('pki:')) {
     const v = pki[ref.slice(4)];
-    if (v === undefined) throw new GauntletError(`unknown PKI file '${ref}'; known: ${Object.keys(pki).map((k) => `pki:${k}`).join(', ')}`);
+    if (v === undefined)
+      throw new GauntletError(
+        `unknown PKI file '${ref}'; known: ${Object.keys(pki)
+          .map((k) => `pki:${k}`)
+          .join(', ')}`,
+      );
     return v;
   }
   return readFileSync(ref, 'utf8');
@@ -38,7 +43,9 @@ export async function startService(
   logs: ServiceLogs,
 ): Promise<StartedService> {
   if (!(await imageExists(spec.image))) {
-    throw new GauntletError(`service '${name}': image ${spec.image} is not present. Run 'npm run setup' to build the reference images.`);
+    throw new GauntletError(
+      `service '${name}': image ${spec.image} is not present. Run 'npm run setup' to build the reference images.`,
+    );
   }
   const { GenericContainer, Wait } = await import('testcontainers');
   logs[name] = '';
@@ -46,7 +53,9 @@ export async function startService(
     .withEnvironment(spec.env)
     .withCommand(spec.command)
     .withLabels({ [RUN_LABEL]: String(process.pid), 'auth-gauntlet.service': name })
-    .withCopyContentToContainer(Object.entries(spec.files).map(([target, ref]) => ({ content: fileContent(ref, pki), target })))
+    .withCopyContentToContainer(
+      Object.entries(spec.files).map(([target, ref]) => ({ content: fileContent(ref, pki), target })),
+    )
     .withLogConsumer((stream: Readable) => {
       stream.on('data', (chunk: Buffer | string) => {
         if ((logs[name]?.length ?? 0) < LOG_LIMIT) logs[name] += chunk.toString();

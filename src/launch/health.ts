@@ -2,7 +2,10 @@ import { Agent, request } from 'undici';
 import { GauntletError } from '../errors.ts';
 
 /** Waits until `url` gives any HTTP answer below 500; throws a readable error after `timeoutMs`. */
-export async function waitForHttp(url: string, opts: { ca?: string; timeoutMs: number; what: string }): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  opts: { ca?: string; timeoutMs: number; what: string },
+): Promise<void> {
   const agent = new Agent({ connect: { ...(opts.ca ? { ca: opts.ca } : {}), timeout: 2000 } });
   const deadline = Date.now() + opts.timeoutMs;
   let last = '';

@@ -5,7 +5,7 @@ import { type IssuerServer, startIssuer } from '../../fixtures/issuer/server.ts'
 import { createRunPki, type RunPki } from '../../fixtures/pki/ca.ts';
 import type { Manifest } from '../manifest/schema.ts';
 import { interpolate, type Vars } from '../manifest/template.ts';
-import { type ServiceLogs, type StartedService, fileContent, startService } from './containers.ts';
+import { fileContent, type ServiceLogs, type StartedService, startService } from './containers.ts';
 import { assertDockerEngine, configureRyuk } from './docker.ts';
 import { waitForHttp } from './health.ts';
 import { freePort } from './ports.ts';
@@ -35,7 +35,9 @@ function startOrder(services: Record<string, { dependsOn: string[] }>): string[]
   const done = new Set<string>();
   const waves: string[][] = [];
   while (done.size < Object.keys(services).length) {
-    const wave = Object.keys(services).filter((s) => !done.has(s) && services[s]!.dependsOn.every((d) => done.has(d)));
+    const wave = Object.keys(services).filter(
+      (s) => !done.has(s) && services[s]!.dependsOn.every((d) => done.has(d)),
+    );
     if (wave.length === 0) throw new Error('dependsOn has a cycle');
     waves.push(wave);
     for (const s of wave) done.add(s);
@@ -44,7 +46,10 @@ function startOrder(services: Record<string, { dependsOn: string[] }>): string[]
 }
 
 /** Starts (or, for a url target, reaches) the system under test, with the harness issuer it trusts. */
-export async function launchTarget(m: Manifest & { file: string }, opts: LaunchOptions = {}): Promise<RunningTarget> {
+export async function launchTarget(
+  m: Manifest & { file: string },
+  opts: LaunchOptions = {},
+): Promise<RunningTarget> {
   const containers = m.launch.kind === 'containers' ? m.launch : undefined;
   const started: StartedService[] = [];
   const logs: ServiceLogs = {};
@@ -71,7 +76,11 @@ export async function launchTarget(m: Manifest & { file: string }, opts: LaunchO
 
     let keys: KeySet | undefined;
     if (m.trust) {
-      keys = opts.keys ?? (containers ? await generateKeySet('gauntlet') : await loadOrCreateKeySet(m.trust.keysFile ?? '.gauntlet/issuer-keys.json', 'gauntlet'));
+      keys =
+        opts.keys ??
+        (containers
+          ? await generateKeySet('gauntlet')
+          : await loadOrCreateKeySet(m.trust.keysFile ?? '.gauntlet/issuer-keys.json', 'gauntlet'));
       const [host, port] = m.trust.listen?.split(':') ?? ['127.0.0.1', '0'];
       const useTls = m.trust.tls ?? Boolean(containers);
       const literalIssuer = m.policy.issuer.includes('{{') ? undefined : m.policy.issuer;
@@ -114,7 +123,10 @@ export async function launchTarget(m: Manifest & { file: string }, opts: LaunchO
     const channels = interpolate(m.channels, vars, `${m.file}: channels`);
     const httpCa = channels.http?.ca ? fileContent(channels.http.ca, pki?.files ?? {}) : undefined;
     if (channels.http) {
-      const health = new URL(channels.http.health ?? channels.http.endpoints[0]!.path, channels.http.baseUrl).toString();
+      const health = new URL(
+        channels.http.health ?? channels.http.endpoints[0]!.path,
+        channels.http.baseUrl,
+      ).toString();
       await waitForHttp(health, {
         ...(httpCa ? { ca: httpCa } : {}),
         timeoutMs: containers ? 20_000 : 5_000,
@@ -122,7 +134,16 @@ export async function launchTarget(m: Manifest & { file: string }, opts: LaunchO
       });
     }
     const manifest: Manifest = { ...m, policy, channels };
-    return { manifest, file: m.file, ...(keys ? { keys } : {}), ...(issuer ? { issuer } : {}), ...(pki ? { pki } : {}), ...(httpCa ? { httpCa } : {}), logs, stop };
+    return {
+      manifest,
+      file: m.file,
+      ...(keys ? { keys } : {}),
+      ...(issuer ? { issuer } : {}),
+      ...(pki ? { pki } : {}),
+      ...(httpCa ? { httpCa } : {}),
+      logs,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -37,10 +37,14 @@ export function disown(id: string): void {
 export function removeStale(): void {
   let out = '';
   try {
-    out = execFileSync('docker', ['ps', '-a', '--filter', `label=${RUN_LABEL}`, '--format', `{{.ID}} {{.Label "${RUN_LABEL}"}}`], {
-      encoding: 'utf8',
-      timeout: 10_000,
-    });
+    out = execFileSync(
+      'docker',
+      ['ps', '-a', '--filter', `label=${RUN_LABEL}`, '--format', `{{.ID}} {{.Label "${RUN_LABEL}"}}`],
+      {
+        encoding: 'utf8',
+        timeout: 10_000,
+      },
+    );
   } catch {
     return;
   }
@@ -49,7 +53,8 @@ export function removeStale(): void {
     .map((l) => l.trim().split(' '))
     .filter(([id, pid]) => id && pid && !alive(Number(pid)))
     .map(([id]) => id!);
-  if (stale.length) execFileSync('docker', ['rm', '-f', '-v', ...stale], { stdio: 'ignore', timeout: 20_000 });
+  if (stale.length)
+    execFileSync('docker', ['rm', '-f', '-v', ...stale], { stdio: 'ignore', timeout: 20_000 });
 }
 
 function alive(pid: number): boolean {

@@ -26,11 +26,15 @@ export function parseManifest(raw: unknown, file: string, env: NodeJS.ProcessEnv
     if (key.startsWith('env.')) {
       const v = env[key.slice(4)];
       if (v === undefined || v === '') {
-        throw new GauntletError(`${file}: ${where} needs the environment variable ${key.slice(4)}, which is not set`);
+        throw new GauntletError(
+          `${file}: ${where} needs the environment variable ${key.slice(4)}, which is not set`,
+        );
       }
       envVars[key] = v;
     } else if (!runtime.has(key)) {
-      throw new GauntletError(`${file}: ${where}: unknown placeholder {{${key}}}; known: env.NAME, ${[...runtime].join(', ')}`);
+      throw new GauntletError(
+        `${file}: ${where}: unknown placeholder {{${key}}}; known: env.NAME, ${[...runtime].join(', ')}`,
+      );
     } else if (key.startsWith('issuer.') && !m.trust) {
       throw new GauntletError(`${file}: ${where} uses {{${key}}} but the manifest has no 'trust' section`);
     }
@@ -38,7 +42,8 @@ export function parseManifest(raw: unknown, file: string, env: NodeJS.ProcessEnv
   if (m.launch.kind === 'containers') {
     for (const [svc, spec] of Object.entries(m.launch.services)) {
       for (const dep of spec.dependsOn) {
-        if (!services.includes(dep)) throw new GauntletError(`${file}: launch.services.${svc}.dependsOn: no service '${dep}'`);
+        if (!services.includes(dep))
+          throw new GauntletError(`${file}: launch.services.${svc}.dependsOn: no service '${dep}'`);
       }
     }
   }
@@ -46,15 +51,21 @@ export function parseManifest(raw: unknown, file: string, env: NodeJS.ProcessEnv
 }
 
 /** Loads a manifest module (TypeScript or JavaScript, default export). */
-export async function loadManifest(path = process.env.GAUNTLET_TARGET || DEFAULT_TARGET): Promise<Manifest & { file: string }> {
+export async function loadManifest(
+  path = process.env.GAUNTLET_TARGET || DEFAULT_TARGET,
+): Promise<Manifest & { file: string }> {
   const file = resolve(path);
-  if (!existsSync(file)) throw new GauntletError(`target manifest not found: ${path} (set GAUNTLET_TARGET to a manifest file)`);
+  if (!existsSync(file))
+    throw new GauntletError(`target manifest not found: ${path} (set GAUNTLET_TARGET to a manifest file)`);
   let mod: { default?: unknown };
   try {
     mod = await import(pathToFileURL(file).href);
   } catch (err) {
     throw new GauntletError(`${path}: cannot load the manifest: ${(err as Error).message}`);
   }
-  if (!mod.default) throw new GauntletError(`${path}: the manifest must have a default export (export default defineTarget({...}))`);
+  if (!mod.default)
+    throw new GauntletError(
+      `${path}: the manifest must have a default export (export default defineTarget({...}))`,
+    );
   return { ...parseManifest(mod.default, path), file };
 }

@@ -60,7 +60,10 @@ const trustSchema = z.strictObject({
   /** the target trusts the harness issuer: the harness can mint tokens it accepts (capability `mint`) */
   issuer: z.literal('harness'),
   /** url targets: where the harness issuer listens, so a deployment can fetch its JWKS */
-  listen: z.string().regex(/^127\.0\.0\.1:\d+$/, 'must be 127.0.0.1:<port>').optional(),
+  listen: z
+    .string()
+    .regex(/^127\.0\.0\.1:\d+$/, 'must be 127.0.0.1:<port>')
+    .optional(),
   /** serve the issuer over HTTPS (default: yes for containers targets, no for url targets) */
   tls: z.boolean().optional(),
   /** where to keep the issuer's keys across runs (url targets must trust the same key every run) */
@@ -81,7 +84,9 @@ export const manifestSchema = z.strictObject({
   launch: launchSchema,
   trust: trustSchema.optional(),
   policy: policySchema,
-  channels: z.strictObject({ http: httpChannelSchema.optional() }).refine((c) => c.http, 'at least one channel'),
+  channels: z
+    .strictObject({ http: httpChannelSchema.optional() })
+    .refine((c) => c.http, 'at least one channel'),
   limits: limitsSchema.default({ requestTimeoutMs: 5000, maxConcurrency: 8, maxRps: 200 }),
 });
 

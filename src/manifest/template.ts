@@ -18,14 +18,18 @@ export function interpolate<T>(value: T, vars: Vars, where: string, strict = tru
     return value.replace(PLACEHOLDER, (whole, key: string) => {
       const v = vars[key];
       if (v !== undefined) return v;
-      if (strict) throw new GauntletError(`${where}: unknown placeholder ${whole}; known here: ${Object.keys(vars).sort().join(', ')}`);
+      if (strict)
+        throw new GauntletError(
+          `${where}: unknown placeholder ${whole}; known here: ${Object.keys(vars).sort().join(', ')}`,
+        );
       return whole;
     }) as T;
   }
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, vars, `${where}[${i}]`, strict)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, vars, where ? `${where}.${k}` : k, strict);
+    for (const [k, v] of Object.entries(value))
+      out[k] = interpolate(v, vars, where ? `${where}.${k}` : k, strict);
     return out as T;
   }
   return value;

@@ -24,7 +24,8 @@ const REJECT = new Set([401, 403]);
 const REFUSE = new Set([400, 413, 414, 431]);
 
 export function classifyHttp(status: number): { outcome: Outcome; why: string } {
-  if (status >= 200 && status < 300) return { outcome: 'accepted', why: `HTTP ${status}: the request was served` };
+  if (status >= 200 && status < 300)
+    return { outcome: 'accepted', why: `HTTP ${status}: the request was served` };
   if (REJECT.has(status)) return { outcome: 'rejected', why: `HTTP ${status}: refused` };
   if (REFUSE.has(status)) return { outcome: 'rejected', why: `HTTP ${status}: refused as malformed` };
   return { outcome: 'error', why: `HTTP ${status} is neither acceptance nor an authentication refusal` };
@@ -46,16 +47,31 @@ export class HttpProbe {
   }
 
   /** Sends one request to an endpoint and records it as evidence; never throws. */
-  async send(endpoint: Endpoint, token: string | null, label: string, delivery: HttpDelivery = {}): Promise<Exchange> {
+  async send(
+    endpoint: Endpoint,
+    token: string | null,
+    label: string,
+    delivery: HttpDelivery = {},
+  ): Promise<Exchange> {
     const url = new URL(endpoint.path, this.opts.baseUrl);
-    for (const [k, v] of Object.entries(delivery.query ?? {})) url.searchParams.set(k, v.replace('{token}', token ?? ''));
+    for (const [k, v] of Object.entries(delivery.query ?? {}))
+      url.searchParams.set(k, v.replace('{token}', token ?? ''));
     const headers: Record<string, string | string[]> = {};
     const auth = delivery.authorization ?? (token === null ? [] : ['Bearer {token}']);
-    if (auth.length) headers.authorization = auth.length === 1 ? auth[0]!.replace('{token}', token ?? '') : auth.map((a) => a.replace('{token}', token ?? ''));
+    if (auth.length)
+      headers.authorization =
+        auth.length === 1
+          ? auth[0]!.replace('{token}', token ?? '')
+          : auth.map((a) => a.replace('{token}', token ?? ''));
     let body: string | undefined;
     if (delivery.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(Object.entries(delivery.form).map(([k, v]): [string, string] => [k, v.replace('{token}', token ?? '')])).toString();
+      body = new URLSearchParams(
+        Object.entries(delivery.form).map(([k, v]): [string, string] => [
+          k,
+          v.replace('{token}', token ?? ''),
+        ]),
+      ).toString();
     } else if (endpoint.method !== 'GET' && endpoint.method !== 'DELETE') {
       headers['content-type'] = 'application/json';
       body = '{}';
@@ -85,7 +101,8 @@ export class HttpProbe {
         });
         const text = (await res.body.text()).slice(0, BODY_EXCERPT);
         const resHeaders: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) resHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined) resHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
         return {
           ...base,
           ...classifyHttp(res.statusCode),

@@ -17,7 +17,13 @@ const LABEL: Record<Shown, string> = {
 };
 const ORDER: Shown[] = ['pass', 'fail', 'accepted', 'inconclusive', 'skipped'];
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Escapes text for HTML content and quoted attributes; drops control characters browsers would mangle. */
 export function esc(value: unknown): string {
@@ -45,10 +51,10 @@ function json(value: unknown): string {
   }
 }
 
-/** Anchor ids for every target and verdict, sanitised and made unique once, so links and sections agree. */
+/** Anchor ids by position (target, then verdict), sanitised and made unique once, so links and sections agree. */
 interface Ids {
-  target: Map<TargetReport, string>;
-  verdict: Map<Verdict, string>;
+  target: string[];
+  verdict: string[][];
 }
 
 function assignIds(report: RunReport): Ids {
@@ -59,12 +65,12 @@ function assignIds(report: RunReport): Ids {
     used.add(id);
     return id;
   };
-  const ids: Ids = { target: new Map(), verdict: new Map() };
-  for (const t of report.targets) {
-    ids.target.set(t, unique(`t-${slug(t.name)}`));
-    for (const v of t.verdicts) ids.verdict.set(v, unique(`v-${slug(t.name)}-${slug(v.attackId)}`));
-  }
-  return ids;
+  return {
+    target: report.targets.map((t) => unique(`t-${slug(t.name)}`)),
+    verdict: report.targets.map((t) =>
+      t.verdicts.map((v) => unique(`v-${slug(t.name)}-${slug(v.attackId)}`)),
+    ),
+  };
 }
 
 function badge(kind: Shown): string {
@@ -160,7 +166,7 @@ function countsLine(c: Counts): string {
   return ORDER.map((k) => `${badge(k)} ${c[k]}`).join(' ');
 }
 
-function target(t: TargetReport, ids: Ids): string {
+function target(t: TargetReport, ti: number, ids: Ids): string {
   const meta = [`manifest ${esc(t.file)}`, `launch ${esc(t.launch)}`, t.vuln ? `VULN=${esc(t.vuln)}` : '']
     .filter(Boolean)
     .join(' · ');
@@ -168,9 +174,9 @@ function target(t: TargetReport, ids: Ids): string {
     ? `<div class="error" role="alert"><b>Target could not be tested:</b><pre>${clean(t.error)}</pre></div>`
     : '';
   return (
-    `<section class="target" id="${esc(ids.target.get(t)!)}"><h2>Target: ${esc(t.name)}</h2>` +
+    `<section class="target" id="${esc(ids.target[ti])}"><h2>Target: ${esc(t.name)}</h2>` +
     `<p class="muted">${meta}</p>${error}<p>${countsLine(countVerdicts(t.verdicts))}</p>` +
-    t.verdicts.map((v) => verdict(v, ids.verdict.get(v)!)).join('') +
+    t.verdicts.map((v, vi) => verdict(v, ids.verdict[ti]![vi]!)).join('') +
     logs(t) +
     '</section>'
   );
@@ -185,19 +191,26 @@ function overall(report: RunReport): string {
       errors ? `${errors} target(s) could not be tested` : '',
       sum('fail') ? `${sum('fail')} open finding(s)` : '',
       sum('inconclusive') ? `${sum('inconclusive')} inconclusive verdict(s): not proven safe` : '',
+      report.targets.some((t) => !t.error && t.verdicts.length === 0) || report.targets.length === 0
+        ? 'nothing was tested'
+        : '',
     ].filter(Boolean);
     return `<p class="overall red">Result: RED — ${why.join('; ')}</p>`;
   }
-  const notes = [`${sum('pass')} passed`, `${sum('accepted')} accepted finding(s)`, `${sum('skipped')} skipped`];
+  const notes = [
+    `${sum('pass')} passed`,
+    `${sum('accepted')} accepted finding(s)`,
+    `${sum('skipped')} skipped`,
+  ];
   return `<p class="overall green">Result: GREEN — no open finding and nothing inconclusive (${notes.join(', ')})</p>`;
 }
 
 function summary(report: RunReport, ids: Ids): string {
-  const rows = report.targets.map((t) => {
+  const rows = report.targets.map((t, ti) => {
     const c = countVerdicts(t.verdicts);
     const cells = ORDER.map((k) => `<td class="num" data-count="${k}">${c[k]}</td>`).join('');
     const state = t.error ? '<td class="k-fail">ERROR: not tested</td>' : '<td>tested</td>';
-    return `<tr data-target="${esc(t.name)}"><th><a href="#${esc(ids.target.get(t)!)}">${esc(t.name)}</a></th>${cells}${state}</tr>`;
+    return `<tr data-target="${esc(t.name)}"><th><a href="#${esc(ids.target[ti])}">${esc(t.name)}</a></th>${cells}${state}</tr>`;
   });
   const head = ORDER.map((k) => `<th>${LABEL[k].toLowerCase()}</th>`).join('');
   return (
@@ -211,13 +224,14 @@ function summary(report: RunReport, ids: Ids): string {
 function matrix(report: RunReport, ids: Ids): string {
   if (report.targets.length < 2) return '';
   const attacks = new Map<string, string>();
-  for (const t of report.targets) for (const v of t.verdicts) if (!attacks.has(v.attackId)) attacks.set(v.attackId, v.title);
+  for (const t of report.targets)
+    for (const v of t.verdicts) if (!attacks.has(v.attackId)) attacks.set(v.attackId, v.title);
   const rows = [...attacks].map(([id, title]) => {
-    const cells = report.targets.map((t) => {
-      const vs = t.verdicts.filter((v) => v.attackId === id);
-      if (!vs.length) return '<td class="muted">not run</td>';
-      const links = vs.map((v) => `<a href="#${esc(ids.verdict.get(v)!)}">${badge(shown(v))}</a>`);
-      return `<td>${links.join(' ')}</td>`;
+    const cells = report.targets.map((t, ti) => {
+      const links = t.verdicts.flatMap((v, vi) =>
+        v.attackId === id ? [`<a href="#${esc(ids.verdict[ti]![vi])}">${badge(shown(v))}</a>`] : [],
+      );
+      return links.length ? `<td>${links.join(' ')}</td>` : '<td class="muted">not run</td>';
     });
     return `<tr><th><code>${esc(id)}</code> <span class="muted">${esc(title)}</span></th>${cells.join('')}</tr>`;
   });
@@ -244,7 +258,7 @@ table{border-collapse:collapse}.grid th,.grid td{border:1px solid #ddd;padding:.
 .b-pass{background:var(--pass)}.b-fail{background:var(--fail)}.b-accepted{background:var(--accepted)}
 .b-inconclusive{background:var(--inconclusive)}.b-skipped{background:var(--skipped)}
 .out{display:inline-block;padding:0 .4em;border:1px solid;border-radius:3px;font-size:.78em;font-weight:600}
-.o-rejected{color:var(--pass)}.o-accepted{color:var(--fail)}.o-error{color:var(--inconclusive)}
+.o-rejected,.o-accepted{color:#333}.o-error{color:var(--inconclusive)}
 .matrix a{text-decoration:none}
 .overall{font-size:1.2em;font-weight:700;padding:.5em .8em;border-radius:4px}
 .overall.red{background:#fdecea;color:var(--fail);border:2px solid var(--fail)}
@@ -306,7 +320,7 @@ export function renderHtml(report: RunReport): string {
 ${toolbar()}
 ${summary(report, ids)}
 ${matrix(report, ids)}
-${report.targets.map((t) => target(t, ids)).join('\n')}
+${report.targets.map((t, ti) => target(t, ti, ids)).join('\n')}
 <script>${SCRIPT}</script>
 </body></html>
 `;

@@ -1,7 +1,12 @@
 import { countVerdicts, type RunReport } from './types.ts';
 
 const esc = (s: string) =>
-  s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  s
+    .replace(
+      /[<>&'"]/g,
+      (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
+    )
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 /** One testsuite per target, one testcase per attack; fail → failure, inconclusive → error, skipped → skipped. */
 export function renderJunit(report: RunReport): string {
@@ -22,7 +27,10 @@ export function renderJunit(report: RunReport): string {
                 : `<system-out>${esc(v.reason)}</system-out>`;
       return `    <testcase classname="${esc(`${t.name}.${v.area}`)}" name="${esc(`${v.attackId}: ${v.title}`)}" time="${(v.ms / 1000).toFixed(3)}">${body}</testcase>`;
     });
-    if (t.error) cases.unshift(`    <testcase classname="${esc(t.name)}" name="launch"><error type="launch" message="${esc(t.error)}"/></testcase>`);
+    if (t.error)
+      cases.unshift(
+        `    <testcase classname="${esc(t.name)}" name="launch"><error type="launch" message="${esc(t.error)}"/></testcase>`,
+      );
     return (
       `  <testsuite name="${esc(t.name)}" tests="${cases.length}" failures="${c.fail}" errors="${c.inconclusive + (t.error ? 1 : 0)}" skipped="${c.skipped}" time="${time.toFixed(3)}" timestamp="${report.startedAt}">\n` +
       `${cases.join('\n')}\n  </testsuite>`

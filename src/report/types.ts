@@ -32,9 +32,14 @@ export function countVerdicts(verdicts: Verdict[]): Counts {
   return c;
 }
 
-/** Red when any target could not be tested, or has a finding that is not accepted, or an inconclusive verdict. */
+/**
+ * Red when nothing was tested, or any target could not be tested, has no verdict, has a finding that is not
+ * accepted, or has an inconclusive verdict.
+ */
 export function isRed(report: RunReport): boolean {
+  if (report.targets.length === 0) return true;
   return report.targets.some((t) => {
+    if (t.verdicts.length === 0) return true;
     const c = countVerdicts(t.verdicts);
     return Boolean(t.error) || c.fail > 0 || c.inconclusive > 0;
   });

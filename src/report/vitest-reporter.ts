@@ -27,9 +27,17 @@ export default class GauntletReporter implements Reporter {
       tool: { name: 'auth-gauntlet' as const, version: VERSION },
       startedAt: state.startedAt,
       finishedAt: new Date().toISOString(),
-      targets: [{ ...state.target, verdicts, ...(verdicts.every((v) => v.status === 'pass') ? { logs: undefined } : {}) }],
+      targets: [
+        {
+          ...state.target,
+          verdicts,
+          ...(verdicts.every((v) => v.status === 'pass') ? { logs: undefined } : {}),
+        },
+      ],
     };
     const dir = writeReports(report);
-    process.stdout.write(`\nauth-gauntlet: ${isRed(report) ? 'RED' : 'GREEN'} — reports in ${dir}/ (index.html, junit.xml, results.json)\n`);
+    process.stdout.write(
+      `\nauth-gauntlet: ${isRed(report) ? 'RED' : 'GREEN'} — reports in ${dir}/ (index.html, junit.xml, results.json)\n`,
+    );
   }
 }

@@ -1,6 +1,6 @@
+import { TokenFactory } from '../../fixtures/forge/factory.ts';
 import { generateKeySet, type KeySet } from '../../fixtures/issuer/keys.ts';
 import type { IssuerServer } from '../../fixtures/issuer/server.ts';
-import { TokenFactory } from '../../fixtures/forge/factory.ts';
 import { capabilitiesOf } from '../capabilities.ts';
 import type { AttackContext, Channel } from '../catalog/types.ts';
 import type { Endpoint, Manifest } from '../manifest/schema.ts';
@@ -70,7 +70,8 @@ export async function createContext(input: ContextInput): Promise<RunContext> {
     ...(input.issuer ? { issuer: input.issuer } : {}),
     async control(channel: Channel): Promise<Exchange> {
       const key = `${channel.kind} ${channel.endpoint.scope ?? ''}`;
-      if (!controlTokens.has(key)) controlTokens.set(key, tokens.valid(channel.endpoint.scope ? { scope: channel.endpoint.scope } : {}));
+      if (!controlTokens.has(key))
+        controlTokens.set(key, tokens.valid(channel.endpoint.scope ? { scope: channel.endpoint.scope } : {}));
       return channel.deliver(await controlTokens.get(key)!, 'positive control: valid token');
     },
     async close() {

@@ -25,7 +25,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } catch (err) {
     // One readable message, a report that says why, and a red exit: never a stack trace, never a green run.
     const message = describeError(err);
-    const target = state.target ?? { name: process.env.GAUNTLET_TARGET ?? 'reference', file: '', launch: 'containers' as const };
+    const target = state.target ?? {
+      name: process.env.GAUNTLET_TARGET ?? 'reference',
+      file: '',
+      launch: 'containers' as const,
+    };
     const dir = writeReports({
       tool: { name: 'auth-gauntlet', version: VERSION },
       startedAt: state.startedAt,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import { deserializeKeySet } from '../../fixtures/issuer/keys.ts';
 import type { Attack } from '../catalog/types.ts';
 import { createContext, type RunContext } from './context.ts';
@@ -20,11 +20,13 @@ export function defineAttackSuite(area: string, attacks: Attack[]): void {
 
   describe.concurrent(area, () => {
     for (const attack of attacks) {
-      test(`${attack.id}: ${attack.title}`, async ({ task, skip }) => {
+      test(`${attack.id}: ${attack.title}`, async ({ task, skip, expect }) => {
         const verdict = await runAttack(attack, ctx);
         task.meta.verdict = verdict;
         if (verdict.status === 'skipped') skip(verdict.reason);
-        expect.soft(verdict.status, `${verdict.status.toUpperCase()}: ${verdict.reason}`).not.toBe('inconclusive');
+        expect
+          .soft(verdict.status, `${verdict.status.toUpperCase()}: ${verdict.reason}`)
+          .not.toBe('inconclusive');
         expect(verdict.status, `VULNERABLE: ${verdict.reason}`).not.toBe('fail');
       });
     }

@@ -10,7 +10,8 @@ export interface ChannelRun {
 }
 
 const brief = (e: Exchange) => `${e.label} (${e.response ? `HTTP ${e.response.status}` : e.why})`;
-const list = (xs: Exchange[], n = 4) => xs.slice(0, n).map(brief).join('; ') + (xs.length > n ? `; +${xs.length - n} more` : '');
+const list = (xs: Exchange[], n = 4) =>
+  xs.slice(0, n).map(brief).join('; ') + (xs.length > n ? `; +${xs.length - n} more` : '');
 
 /**
  * Every attack token must be refused. A refusal only counts next to a positive control accepted on the same
@@ -22,7 +23,12 @@ export function judgeRejections(runs: ChannelRun[]): AttackResult {
   const accepted = valid.flatMap((r) => r.exchanges.filter((e) => e.outcome === 'accepted'));
   const evidence = [...accepted, ...runs.flatMap((r) => r.exchanges.filter((e) => e.outcome !== 'accepted'))];
   if (accepted.length) {
-    return { status: 'fail', reason: `accepted ${accepted.length} attack token(s): ${list(accepted)}`, controls, evidence };
+    return {
+      status: 'fail',
+      reason: `accepted ${accepted.length} attack token(s): ${list(accepted)}`,
+      controls,
+      evidence,
+    };
   }
   const noControl = runs.filter((r) => r.before.outcome !== 'accepted');
   if (noControl.length) {
@@ -35,7 +41,12 @@ export function judgeRejections(runs: ChannelRun[]): AttackResult {
   }
   const errors = runs.flatMap((r) => r.exchanges.filter((e) => e.outcome === 'error'));
   if (errors.length) {
-    return { status: 'inconclusive', reason: `no clear refusal for ${errors.length} token(s): ${list(errors)}`, controls, evidence };
+    return {
+      status: 'inconclusive',
+      reason: `no clear refusal for ${errors.length} token(s): ${list(errors)}`,
+      controls,
+      evidence,
+    };
   }
   const lost = runs.filter((r) => r.after && r.after.outcome !== 'accepted');
   if (lost.length) {
@@ -48,5 +59,10 @@ export function judgeRejections(runs: ChannelRun[]): AttackResult {
   }
   const n = runs.reduce((s, r) => s + r.exchanges.length, 0);
   const statuses = [...new Set(evidence.map((e) => e.response?.status))].join('/');
-  return { status: 'pass', reason: `all ${n} attack token(s) refused (HTTP ${statuses}) while a valid token was accepted`, controls, evidence };
+  return {
+    status: 'pass',
+    reason: `all ${n} attack token(s) refused (HTTP ${statuses}) while a valid token was accepted`,
+    controls,
+    evidence,
+  };
 }

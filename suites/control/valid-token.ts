@@ -10,7 +10,8 @@ export const validTokenControl: Attack = {
   title: 'Positive control: a valid token is accepted, a missing token is refused',
   area: 'control',
   severity: 'critical',
-  expectation: 'A token from the trusted issuer with the right iss, aud, exp and typ is served (2xx); a request without a token gets 401.',
+  expectation:
+    'A token from the trusted issuer with the right iss, aud, exp and typ is served (2xx); a request without a token gets 401.',
   references: [rfc('6750', '3.1'), rfc('9068', '4')],
   requires: ['mint'],
   async run(ctx) {
@@ -18,7 +19,12 @@ export const validTokenControl: Attack = {
     const anonymous = await Promise.all(ctx.channels.map((c) => c.deliver(null, 'no token')));
     const open = anonymous.filter((e) => e.outcome === 'accepted');
     if (open.length) {
-      return { status: 'fail', reason: `served without any token: ${open.map((e) => e.channel).join(', ')}`, controls, evidence: anonymous };
+      return {
+        status: 'fail',
+        reason: `served without any token: ${open.map((e) => e.channel).join(', ')}`,
+        controls,
+        evidence: anonymous,
+      };
     }
     const bad = controls.filter((e) => e.outcome !== 'accepted');
     if (bad.length) {
@@ -31,8 +37,18 @@ export const validTokenControl: Attack = {
     }
     const noAnswer = anonymous.filter((e) => e.outcome === 'error');
     if (noAnswer.length) {
-      return { status: 'inconclusive', reason: `no clear answer without a token: ${noAnswer.map((e) => e.why).join('; ')}`, controls, evidence: anonymous };
+      return {
+        status: 'inconclusive',
+        reason: `no clear answer without a token: ${noAnswer.map((e) => e.why).join('; ')}`,
+        controls,
+        evidence: anonymous,
+      };
     }
-    return { status: 'pass', reason: `valid token accepted and missing token refused on ${ctx.channels.length} channel(s)`, controls, evidence: anonymous };
+    return {
+      status: 'pass',
+      reason: `valid token accepted and missing token refused on ${ctx.channels.length} channel(s)`,
+      controls,
+      evidence: anonymous,
+    };
   },
 };

@@ -15,7 +15,12 @@ export const expired = tokenAttack(
   },
   (t) => {
     const past = t.now() - t.policy.maxLeewaySeconds - 120;
-    return [{ label: `exp ${t.policy.maxLeewaySeconds + 120} s ago`, token: t.signed(t.claims(undefined, { exp: past, iat: past - 300 })) }];
+    return [
+      {
+        label: `exp ${t.policy.maxLeewaySeconds + 120} s ago`,
+        token: t.signed(t.claims(undefined, { exp: past, iat: past - 300 })),
+      },
+    ];
   },
 );
 
@@ -30,7 +35,12 @@ export const notYetValid = tokenAttack(
   },
   (t) => {
     const future = t.now() + t.policy.maxLeewaySeconds + 300;
-    return [{ label: `nbf in ${t.policy.maxLeewaySeconds + 300} s`, token: t.signed(t.claims(undefined, { nbf: future, exp: future + 600 })) }];
+    return [
+      {
+        label: `nbf in ${t.policy.maxLeewaySeconds + 300} s`,
+        token: t.signed(t.claims(undefined, { nbf: future, exp: future + 600 })),
+      },
+    ];
   },
 );
 

@@ -1,4 +1,7 @@
 import { defineAttackSuite } from '../../src/run/suite.ts';
 import { catalog } from '../catalog.ts';
 
-defineAttackSuite('jwt', catalog.filter((a) => a.area === 'jwt'));
+defineAttackSuite(
+  'jwt',
+  catalog.filter((a) => a.area === 'jwt'),
+);

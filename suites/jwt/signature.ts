@@ -36,7 +36,11 @@ export const signatureUnknownKey = tokenAttack(
       .filter((alg) => keyForAlg(t.attacker, alg) && keyForAlg(t.trusted, alg))
       .map((alg) => ({
         label: `${alg} signed by an attacker key, trusted kid`,
-        token: forge({ header: t.header(alg), payload: t.claims(), sign: { alg, key: keyForAlg(t.attacker, alg)!.privateKey } }),
+        token: forge({
+          header: t.header(alg),
+          payload: t.claims(),
+          sign: { alg, key: keyForAlg(t.attacker, alg)!.privateKey },
+        }),
       })),
 );
 
@@ -52,7 +56,16 @@ export const payloadTampered = tokenAttack(
   async (t) => {
     const [h, , s] = (await t.valid()).split('.');
     const claims = { ...t.claims(), sub: 'admin', scope: 'admin orders:read orders:write' };
-    return [{ label: 'sub and scope changed, signature of the original', token: forge({ header: { raw: Buffer.from(h!, 'base64url') }, payload: claims, signature: { literal: s! } }) }];
+    return [
+      {
+        label: 'sub and scope changed, signature of the original',
+        token: forge({
+          header: { raw: Buffer.from(h!, 'base64url') },
+          payload: claims,
+          signature: { literal: s! },
+        }),
+      },
+    ];
   },
 );
 
@@ -62,7 +75,8 @@ export const kidUnknown = tokenAttack(
     title: 'Unknown kid, signed by an attacker key',
     area: 'jwt',
     severity: 'critical',
-    expectation: 'A kid that is not in the trusted key set is refused (after at most one bounded JWKS refresh).',
+    expectation:
+      'A kid that is not in the trusted key set is refused (after at most one bounded JWKS refresh).',
     references: [rfc('7515', '4.1.4'), rfc('8725', '3.10'), cwe(347)],
   },
   (t) => {
@@ -71,7 +85,11 @@ export const kidUnknown = tokenAttack(
     return [
       {
         label: `${alg}, kid ${kid} not in the JWKS`,
-        token: forge({ header: t.header(alg, { kid }), payload: t.claims(), sign: { alg, key: keyForAlg(t.attacker, alg)!.privateKey } }),
+        token: forge({
+          header: t.header(alg, { kid }),
+          payload: t.claims(),
+          sign: { alg, key: keyForAlg(t.attacker, alg)!.privateKey },
+        }),
       },
     ];
   },

@@ -107,7 +107,8 @@ func (c *Cache) refetch(ctx context.Context) error {
 // fetch must be called with c.mu held.
 func (c *Cache) fetch(ctx context.Context) error {
 	c.fetches.Add(1)
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	// Not tied to the request: a client hanging up must not waste the refetch.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	set, err := Fetch(ctx, c.opts.Client, c.url)
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
 	"math/big"
@@ -187,3 +189,31 @@ func (s *JWKSServer) Hits() int64 { return s.hits.Load() }
 
 // JWKSURL returns the JWKS URL.
 func (s *JWKSServer) JWKSURL() string { return s.URL + "/jwks.json" }
+
+// SignRaw signs an arbitrary payload (e.g. "null") with s under header.
+func (s Signer) SignRaw(t testing.TB, header map[string]any, payload []byte) string {
+	t.Helper()
+	h, _ := json.Marshal(header)
+	input := b64.EncodeToString(h) + "." + b64.EncodeToString(payload)
+	sig, err := jwt.GetSigningMethod(s.Alg).Sign(input, s.Priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return input + "." + b64.EncodeToString(sig)
+}
+
+// SelfSigned returns a DER self-signed certificate for s's key.
+func (s Signer) SelfSigned(t testing.TB) []byte {
+	t.Helper()
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "attacker"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, s.Priv.Public(), s.Priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
