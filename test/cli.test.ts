@@ -1,0 +1,161 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { generateKeySet, serializeKeySet } from '../fixtures/issuer/keys.ts';
+import { type IssuerServer, startIssuer } from '../fixtures/issuer/server.ts';
+import { createRunPki } from '../fixtures/pki/ca.ts';
+import { freePort } from '../src/launch/ports.ts';
+
+/**
+ * The main job as a user runs it (vitest with the suites config), against a deployment that is already
+ * running (`url` launch): the reference resource server binary, started here, trusting a key file.
+ */
+const ISS = 'https://issuer.staging.test';
+const dir = mkdtempSync(join(tmpdir(), 'gauntlet-cli-'));
+let rs: ChildProcess;
+let issuer: IssuerServer;
+let rsUrl: string;
+
+function manifest(name: string, keysFile: string, extra = ''): string {
+  const file = join(dir, `${name}.ts`);
+  writeFileSync(
+    file,
+    `import { defineTarget } from '${resolve('src/manifest/define.ts')}';
+export default defineTarget({
+  name: '${name}',
+  launch: { kind: 'url' },
+  trust: { issuer: 'harness', keysFile: '${keysFile}', exportJwks: '${join(dir, `${name}-jwks.json`)}' },
+  policy: { issuer: '${ISS}', audience: 'orders-api', algorithms: ['RS256', 'ES256', 'EdDSA'], typ: 'at+jwt' },
+  channels: { http: { baseUrl: '{{env.STAGING_RS_URL}}', ca: '${join(dir, 'ca.crt')}', health: '/healthz', endpoints: [{ path: '/api/whoami' }] } },
+  limits: { maxRps: 100 },${extra}
+});
+`,
+  );
+  return file;
+}
+
+function runMain(env: Record<string, string>): Promise<{ code: number; out: string; report: string }> {
+  const reportDir = mkdtempSync(join(dir, 'report-'));
+  return new Promise((done) => {
+    const p = spawn('node_modules/.bin/vitest', ['run', '--config', 'vitest.config.ts'], {
+      env: { ...process.env, ...env, GAUNTLET_REPORT_DIR: reportDir, FORCE_COLOR: '0', CI: 'true' },
+    });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    p.on('close', (code) => done({ code: code ?? -1, out, report: reportDir }));
+  });
+}
+
+const results = (reportDir: string) =>
+  JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as {
+    targets: { launch: string; error?: string; verdicts: { attackId: string; status: string }[] }[];
+  };
+
+beforeAll(async () => {
+  const pki = await createRunPki();
+  for (const [f, content] of Object.entries(pki.files)) writeFileSync(join(dir, f), content);
+  const keys = await generateKeySet('staging');
+  writeFileSync(join(dir, 'keys.json'), JSON.stringify(serializeKeySet(keys)));
+  issuer = await startIssuer({ keys, issuer: ISS });
+  const port = await freePort();
+  rsUrl = `https://127.0.0.1:${port}`;
+  rs = spawn('targets/reference/dist/resource', [], {
+    env: {
+      LISTEN_ADDR: `127.0.0.1:${port}`,
+      TLS_CERT_FILE: join(dir, 'server.crt'),
+      TLS_KEY_FILE: join(dir, 'server.key'),
+      JWKS_URL: issuer.jwksUri,
+      EXPECTED_ISS: ISS,
+      EXPECTED_AUD: 'orders-api',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((ok, fail) => {
+    rs.stdout!.on('data', (d: Buffer) => d.toString().includes('resource ready') && ok());
+    rs.on('exit', (code) => fail(new Error(`resource exited ${code}`)));
+  });
+});
+
+afterAll(async () => {
+  rs?.kill('SIGTERM');
+  await issuer?.close();
+});
+
+describe('main job against a url target', () => {
+  test('a running deployment that trusts the harness key file: all green, three reports', async () => {
+    const r = await runMain({
+      GAUNTLET_TARGET: manifest('staging', join(dir, 'keys.json')),
+      STAGING_RS_URL: rsUrl,
+    });
+    expect(r.code, r.out).toBe(0);
+    const res = results(r.report);
+    expect(res.targets[0]!.launch).toBe('url');
+    expect(res.targets[0]!.verdicts.length).toBeGreaterThan(10);
+    expect(res.targets[0]!.verdicts.filter((v) => v.status !== 'pass')).toEqual([]);
+    expect(readFileSync(join(r.report, 'junit.xml'), 'utf8')).toContain('<testsuite name="staging"');
+    expect(readFileSync(join(r.report, 'index.html'), 'utf8')).toContain('GREEN');
+    const jwks = JSON.parse(readFileSync(join(dir, 'staging-jwks.json'), 'utf8')) as {
+      keys: Record<string, unknown>[];
+    };
+    expect(jwks.keys.map((k) => k.kty).sort()).toEqual(['EC', 'OKP', 'RSA']);
+    expect(jwks.keys.some((k) => 'd' in k)).toBe(false);
+  });
+
+  test('a target that refuses every token (it does not trust the harness key) is red and inconclusive, never green', async () => {
+    const r = await runMain({
+      GAUNTLET_TARGET: manifest('stranger', join(dir, 'other-keys.json')),
+      STAGING_RS_URL: rsUrl,
+    });
+    expect(r.code).toBe(1);
+    const statuses = new Set(results(r.report).targets[0]!.verdicts.map((v) => v.status));
+    expect([...statuses]).toEqual(['inconclusive']);
+  });
+
+  test('a url target that does not answer: one readable message, no stack trace, red', async () => {
+    const r = await runMain({
+      GAUNTLET_TARGET: manifest('down', join(dir, 'keys.json')),
+      STAGING_RS_URL: 'https://127.0.0.1:9',
+    });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      "auth-gauntlet: target 'down' does not answer at https://127.0.0.1:9/healthz (ECONNREFUSED)",
+    );
+    expect(r.out).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    expect(results(r.report).targets[0]!.error).toMatch(/does not answer/);
+  });
+
+  test('a manifest with a wrong field: the field is named, red', async () => {
+    const r = await runMain({
+      GAUNTLET_TARGET: manifest('bad', join(dir, 'keys.json'), "\n  policy2: { issuer: 'x' },"),
+      STAGING_RS_URL: rsUrl,
+    });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/bad\.ts: invalid target manifest\n\s+- \(root\): Unrecognized key: "policy2"/);
+    expect(r.out).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  });
+
+  test('a missing secret from the environment is named', async () => {
+    const r = await runMain({
+      GAUNTLET_TARGET: manifest('nosecret', join(dir, 'keys.json')),
+      STAGING_RS_URL: '',
+    });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      'channels.http.baseUrl needs the environment variable STAGING_RS_URL, which is not set',
+    );
+  });
+
+  test('no Docker engine for a containers target: one message that says what to do', async () => {
+    const r = await runMain({
+      GAUNTLET_TARGET: 'targets/reference.ts',
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('no Docker engine answers');
+    expect(r.out).toContain("Run 'npm run setup'");
+    expect(r.out).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  });
+});
