@@ -29,7 +29,7 @@ if ! has_image $REDIS_IMAGE; then
       cp -L "$lib" "$ctx/root$lib"
     done
     printf 'FROM scratch\nCOPY root/ /\nENTRYPOINT ["/usr/bin/redis-server"]\n' > "$ctx/Dockerfile"
-    docker build -q -t $REDIS_IMAGE "$ctx" >/dev/null
+    log=$(docker build -q -t $REDIS_IMAGE "$ctx" 2>&1) || die "docker build of $REDIS_IMAGE failed: $log"
     rm -rf "$ctx"
   fi
 fi
@@ -40,10 +40,15 @@ command -v go >/dev/null || die "Go is needed to build the reference system (htt
 src_hash=$(cd $REF && find . -path ./dist -prune -o -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' -o -name 'Dockerfile.*' \) -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 for svc in $(cd $REF && ls Dockerfile.* | sed 's/Dockerfile\.//'); do
   image=auth-gauntlet/reference-$svc:dev
-  if has_image $image && [[ "$(docker image inspect -f '{{index .Config.Labels "gauntlet.src"}}' $image)" == "$src_hash" ]]; then
-    continue
+  fresh=0
+  has_image $image && [[ "$(docker image inspect -f '{{index .Config.Labels "gauntlet.src"}}' $image)" == "$src_hash" ]] && fresh=1
+  # the binary is also used directly (the harness's own url-target test runs it as a "deployment")
+  if [[ $fresh == 0 || ! -x $REF/dist/$svc ]]; then
+    say "building $REF/dist/$svc"
+    (cd $REF && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o dist/$svc ./cmd/$svc)
   fi
-  say "building $image"
-  (cd $REF && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o dist/$svc ./cmd/$svc)
-  docker build -q --label gauntlet.src=$src_hash -t $image -f $REF/Dockerfile.$svc $REF >/dev/null
+  if [[ $fresh == 0 ]]; then
+    say "building $image"
+    log=$(docker build -q --label gauntlet.src=$src_hash -t $image -f $REF/Dockerfile.$svc $REF 2>&1) || die "docker build of $image failed: $log"
+  fi
 done

@@ -75,6 +75,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((ok, fail) => {
     rs.stdout!.on('data', (d: Buffer) => d.toString().includes('resource ready') && ok());
+    rs.on('error', fail);
     rs.on('exit', (code) => fail(new Error(`resource exited ${code}`)));
   });
 });
