@@ -14,6 +14,8 @@ export interface ContextInput {
   attacker?: KeySet;
   httpCa?: string;
   issuer?: IssuerServer;
+  /** share one factory between targets with the same policy and keys: each distinct token is signed once */
+  tokens?: TokenFactory;
 }
 
 let attackerKeys: Promise<KeySet> | undefined;
@@ -36,11 +38,13 @@ export interface RunContext extends AttackContext {
 export async function createContext(input: ContextInput): Promise<RunContext> {
   const m = input.manifest;
   const limiter = new Limiter(m.limits.maxConcurrency, m.limits.maxRps);
-  const tokens = new TokenFactory({
-    policy: m.policy,
-    trusted: input.trusted ?? (await generateKeySet('untrusted')),
-    attacker: input.attacker ?? (await attackerKeySet()),
-  });
+  const tokens =
+    input.tokens ??
+    new TokenFactory({
+      policy: m.policy,
+      trusted: input.trusted ?? (await generateKeySet('untrusted')),
+      attacker: input.attacker ?? (await attackerKeySet()),
+    });
   const probes: HttpProbe[] = [];
   const channels: Channel[] = [];
   if (m.channels.http) {
