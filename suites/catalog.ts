@@ -1,32 +1,97 @@
 import type { Attack } from '../src/catalog/types.ts';
 import { validTokenControl } from './control/valid-token.ts';
-import { algNone } from './jwt/algorithm.ts';
+import { bearerInQuery } from './http/bearer.ts';
+import { errorLeak, wwwAuthenticate } from './http/responses.ts';
+import { scopeInsufficient } from './http/scope.ts';
 import {
+  algNone,
+  algOutsidePolicy,
+  crossFamily,
+  hmacEmptyKey,
+  hmacPublicKeyJwk,
+  hmacPublicKeyPem,
+} from './jwt/algorithm.ts';
+import {
+  audLookalike,
   audMissing,
   audWrong,
+  claimTypes,
   expired,
   expMissing,
+  issArray,
+  issLookalike,
   issMissing,
+  issuedInFuture,
   issWrong,
+  leeway,
   notYetValid,
+  payloadNotObject,
 } from './jwt/claims.ts';
-import { kidUnknown, payloadTampered, signatureStripped, signatureUnknownKey } from './jwt/signature.ts';
+import { duplicateKeys, malformedEncoding, oversized } from './jwt/encoding.ts';
+import { critUnknown, typConfusion } from './jwt/header.ts';
+import { embeddedJwk, jku, kidInjection, kidUnknown, x5cSelfSigned, x5u } from './jwt/key-selection.ts';
+import {
+  ecdsaDer,
+  ecdsaPsychic,
+  payloadTampered,
+  signatureJunkChars,
+  signatureMangled,
+  signatureStripped,
+  signatureUnknownKey,
+} from './jwt/signature.ts';
 
 /** The single source of truth: suites, report rows, the README table and the self-validation matrix. */
 export const catalog: Attack[] = [
   validTokenControl,
+  // algorithm
   algNone,
+  hmacPublicKeyPem,
+  hmacPublicKeyJwk,
+  hmacEmptyKey,
+  crossFamily,
+  algOutsidePolicy,
+  // key selection
+  embeddedJwk,
+  jku,
+  x5u,
+  x5cSelfSigned,
+  kidInjection,
+  kidUnknown,
+  // signature
   signatureStripped,
+  signatureMangled,
+  signatureJunkChars,
   signatureUnknownKey,
   payloadTampered,
-  kidUnknown,
+  ecdsaPsychic,
+  ecdsaDer,
+  // claims
   expired,
+  leeway,
   notYetValid,
+  issuedInFuture,
   expMissing,
   issWrong,
+  issLookalike,
   issMissing,
+  issArray,
   audWrong,
+  audLookalike,
   audMissing,
+  claimTypes,
+  payloadNotObject,
+  // header
+  typConfusion,
+  critUnknown,
+  // encoding
+  malformedEncoding,
+  duplicateKeys,
+  oversized,
+  // HTTP surface
+  bearerInQuery,
+  wwwAuthenticate,
+  errorLeak,
+  scopeInsufficient,
 ];
 
 export const areas = [...new Set(catalog.map((a) => a.area))];

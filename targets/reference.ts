@@ -50,6 +50,7 @@ export default defineTarget({
     algorithms: ['RS256', 'ES256', 'EdDSA'],
     maxLeewaySeconds: 60,
     typ: 'at+jwt',
+    rejectFutureIat: true,
   },
   channels: {
     http: {

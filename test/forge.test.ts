@@ -15,6 +15,7 @@ const policy = {
   maxLeewaySeconds: 60,
   typ: 'at+jwt',
   allowQueryToken: false,
+  rejectFutureIat: false,
 };
 
 beforeAll(async () => {

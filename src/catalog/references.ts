@@ -8,6 +8,10 @@ const RFC_TITLES: Record<string, string> = {
   '8725': 'JSON Web Token Best Current Practices',
   '9068': 'JWT Profile for OAuth 2.0 Access Tokens',
   '9700': 'Best Current Practice for OAuth 2.0 Security',
+  '7235': 'HTTP/1.1: Authentication',
+  '8259': 'The JSON Data Interchange Format',
+  '7009': 'OAuth 2.0 Token Revocation',
+  '8705': 'OAuth 2.0 Mutual-TLS Client Authentication',
 };
 
 /** `rfc('8725', '3.1')` → RFC 8725 §3.1 with a link to that section. */

@@ -34,13 +34,20 @@ export interface AttackContext {
   tokens: TokenFactory;
   /** the primary channel of each kind: where token attacks run */
   channels: Channel[];
+  /** every declared endpoint on every channel kind (scope attacks) */
+  endpointChannels: Channel[];
   issuer?: IssuerServer;
+  /** a server on 127.0.0.1 the attacker controls (jku/x5u targets), started on first use */
+  attackerServer(): Promise<IssuerServer>;
+  /** the target's TLS server certificate (PEM) per channel base URL, when it has one */
+  tlsCertificates(): Promise<string[]>;
   /** a positive control on a channel: a valid token must be accepted there, now */
   control(channel: Channel): Promise<Exchange>;
 }
 
 export interface AttackResult {
-  status: Exclude<Status, 'skipped'>;
+  /** `skipped` only when the attack does not apply to the declared policy (the reason says why) */
+  status: Status;
   reason: string;
   controls: Exchange[];
   evidence: Exchange[];
@@ -50,9 +57,11 @@ export interface Attack extends AttackMeta {
   run(ctx: AttackContext): Promise<AttackResult>;
 }
 
-/** One token an attack sends, and how; every case must be rejected. */
+/** One token an attack sends, and how; every case must be rejected unless it is informational. */
 export interface TokenCase {
   label: string;
   token: string;
   delivery?: HttpDelivery;
+  /** sent and recorded (e.g. to measure a leeway), but its acceptance is no finding */
+  informational?: boolean;
 }

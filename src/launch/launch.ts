@@ -29,6 +29,11 @@ export interface LaunchOptions {
   vuln?: string;
   /** a key set to use instead of a fresh one (the matrix shares one issuer across many targets) */
   keys?: KeySet;
+  /**
+   * an issuer already started with `keys`, shared by many targets (a fleet scan): used instead of starting
+   * one, and left running when this target stops (its owner closes it)
+   */
+  issuer?: IssuerServer;
 }
 
 function startOrder(services: Record<string, { dependsOn: string[] }>): string[][] {
@@ -56,7 +61,7 @@ export async function launchTarget(
   let issuer: IssuerServer | undefined;
   const stop = async () => {
     await Promise.allSettled(started.reverse().map((s) => s.stop()));
-    await issuer?.close();
+    if (issuer !== opts.issuer) await issuer?.close();
   };
   try {
     if (containers) {
@@ -81,16 +86,22 @@ export async function launchTarget(
         (containers
           ? await generateKeySet('gauntlet')
           : await loadOrCreateKeySet(m.trust.keysFile ?? '.gauntlet/issuer-keys.json', 'gauntlet'));
-      const [host, port] = m.trust.listen?.split(':') ?? ['127.0.0.1', '0'];
-      const useTls = m.trust.tls ?? Boolean(containers);
-      const literalIssuer = m.policy.issuer.includes('{{') ? undefined : m.policy.issuer;
-      issuer = await startIssuer({
-        keys,
-        host: host!,
-        port: Number(port),
-        ...(useTls && pki ? { tls: pki.server } : {}),
-        ...(literalIssuer ? { issuer: literalIssuer } : {}),
-      });
+      if (opts.issuer) {
+        if (!opts.keys)
+          throw new Error('launchTarget: a shared issuer needs the key set it signs with (opts.keys)');
+        issuer = opts.issuer;
+      } else {
+        const [host, port] = m.trust.listen?.split(':') ?? ['127.0.0.1', '0'];
+        const useTls = m.trust.tls ?? Boolean(containers);
+        const literalIssuer = m.policy.issuer.includes('{{') ? undefined : m.policy.issuer;
+        issuer = await startIssuer({
+          keys,
+          host: host!,
+          port: Number(port),
+          ...(useTls && pki ? { tls: pki.server } : {}),
+          ...(literalIssuer ? { issuer: literalIssuer } : {}),
+        });
+      }
       vars['issuer.url'] = issuer.url;
       vars['issuer.jwks_uri'] = issuer.jwksUri;
       if (m.trust.exportJwks) {

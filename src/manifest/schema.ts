@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
 const name = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only');
+/** a target name may also carry a version, e.g. `jsonwebtoken-9.0.3` */
+const targetName = z
+  .string()
+  .regex(/^[a-z][a-z0-9._-]*$/, 'lower-case letters, digits, ., _ and - only, starting with a letter');
 const jwsAlg = z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA']);
 
 const waitSchema = z.union([
@@ -54,6 +58,8 @@ const policySchema = z.strictObject({
   typ: z.string().optional(),
   /** whether RFC 6750 query/form transport is allowed (it should not be) */
   allowQueryToken: z.boolean().default(false),
+  /** the target claims to refuse tokens whose iat lies in the future (RFC 7519 does not require it) */
+  rejectFutureIat: z.boolean().default(false),
 });
 
 const trustSchema = z.strictObject({
@@ -79,7 +85,7 @@ const limitsSchema = z.strictObject({
 });
 
 export const manifestSchema = z.strictObject({
-  name,
+  name: targetName,
   description: z.string().optional(),
   launch: launchSchema,
   trust: trustSchema.optional(),
@@ -88,6 +94,8 @@ export const manifestSchema = z.strictObject({
     .strictObject({ http: httpChannelSchema.optional() })
     .refine((c) => c.http, 'at least one channel'),
   limits: limitsSchema.default({ requestTimeoutMs: 5000, maxConcurrency: 8, maxRps: 200 }),
+  /** JSON file of accepted findings (attack id, justification, optional expiry), relative to the working directory */
+  acceptedFindings: z.string().min(1).optional(),
 });
 
 export type ManifestInput = z.input<typeof manifestSchema>;

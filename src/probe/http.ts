@@ -42,6 +42,8 @@ export class HttpProbe {
     this.agent = new Agent({
       connect: { ...(opts.ca ? { ca: opts.ca } : {}), rejectUnauthorized: true, timeout: opts.timeoutMs },
       connections: 16,
+      // HTTP/1.1: what token middleware is written for, and one refusal per request (an h2 reset would hide it)
+      allowH2: false,
       keepAliveTimeout: 10_000,
     });
   }

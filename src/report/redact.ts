@@ -1,11 +1,25 @@
 import { createHash } from 'node:crypto';
 import type { TokenEvidence } from '../verdict/types.ts';
 
+/** deeper JSON than this is shown as an excerpt: JSON.stringify of the report would overflow the stack */
+const MAX_DEPTH = 64;
+
+function depthOf(value: unknown, limit: number): number {
+  if (!value || typeof value !== 'object') return 0;
+  if (limit <= 0) return 1;
+  let max = 0;
+  for (const v of Object.values(value)) max = Math.max(max, depthOf(v, limit - 1));
+  return max + 1;
+}
+
 function decodeSegment(seg: string | undefined): unknown {
   if (seg === undefined) return null;
   const text = Buffer.from(seg, 'base64url').toString('utf8');
   try {
-    return JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    if (depthOf(value, MAX_DEPTH + 1) > MAX_DEPTH)
+      return { tooDeep: `JSON nested more than ${MAX_DEPTH} levels`, excerpt: text.slice(0, 200) };
+    return value;
   } catch {
     return { undecodable: text.slice(0, 200) };
   }

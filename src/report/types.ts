@@ -1,5 +1,15 @@
 import type { Status, Verdict } from '../verdict/types.ts';
 
+/** One entry of a target's accepted-findings file, and what it did in this run. */
+export interface AcceptedFindingState {
+  attack: string;
+  justification: string;
+  /** last day (UTC, YYYY-MM-DD) on which the entry applies */
+  expires?: string;
+  /** applied: a finding is marked accepted; expired: the finding counts again; unused: the attack did not fail */
+  state: 'applied' | 'expired' | 'unused';
+}
+
 export interface TargetReport {
   name: string;
   /** manifest file */
@@ -12,6 +22,8 @@ export interface TargetReport {
   logs?: Record<string, string>;
   /** the target could not be launched or reached: the run is red with this message */
   error?: string;
+  /** the accepted-findings file of the target (manifest `acceptedFindings`) and each entry's state */
+  acceptedFindings?: { file: string; entries: AcceptedFindingState[] };
 }
 
 export interface RunReport {

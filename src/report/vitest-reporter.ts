@@ -1,5 +1,6 @@
 import type { Reporter, TestModule } from 'vitest/node';
 import { runState } from '../run/provided.ts';
+import { acceptedStates, today } from '../scan/accepted.ts';
 import type { Verdict } from '../verdict/types.ts';
 import { VERSION } from '../version.ts';
 import { isRed } from './types.ts';
@@ -32,6 +33,14 @@ export default class GauntletReporter implements Reporter {
           ...state.target,
           verdicts,
           ...(verdicts.every((v) => v.status === 'pass') ? { logs: undefined } : {}),
+          ...(state.accepted
+            ? {
+                acceptedFindings: {
+                  file: state.accepted.file,
+                  entries: acceptedStates(verdicts, state.accepted.entries, today()),
+                },
+              }
+            : {}),
         },
       ],
     };

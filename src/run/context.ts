@@ -1,11 +1,12 @@
 import { TokenFactory } from '../../fixtures/forge/factory.ts';
 import { generateKeySet, type KeySet } from '../../fixtures/issuer/keys.ts';
-import type { IssuerServer } from '../../fixtures/issuer/server.ts';
+import { type IssuerServer, startIssuer } from '../../fixtures/issuer/server.ts';
 import { capabilitiesOf } from '../capabilities.ts';
 import type { AttackContext, Channel } from '../catalog/types.ts';
 import type { Endpoint, Manifest } from '../manifest/schema.ts';
 import { HttpProbe } from '../probe/http.ts';
 import { Limiter } from '../probe/limiter.ts';
+import { fetchServerCertificate } from '../probe/tls-cert.ts';
 import type { Exchange } from '../verdict/types.ts';
 
 export interface ContextInput {
@@ -23,6 +24,17 @@ let attackerKeys: Promise<KeySet> | undefined;
 export function attackerKeySet(): Promise<KeySet> {
   attackerKeys ??= generateKeySet('attacker');
   return attackerKeys;
+}
+
+let attackerServer: Promise<IssuerServer> | undefined;
+/** The attacker's own web server on 127.0.0.1 (jku/x5u targets); one per process, closed at exit. */
+function sharedAttackerServer(): Promise<IssuerServer> {
+  attackerServer ??= attackerKeySet().then(async (keys) => {
+    const srv = await startIssuer({ keys, issuer: 'https://attacker.invalid' });
+    process.once('beforeExit', () => void srv.close());
+    return srv;
+  });
+  return attackerServer;
 }
 
 /** The endpoint token attacks use: the first one that needs no particular scope, else the first. */
@@ -47,6 +59,7 @@ export async function createContext(input: ContextInput): Promise<RunContext> {
     });
   const probes: HttpProbe[] = [];
   const channels: Channel[] = [];
+  const endpointChannels: Channel[] = [];
   if (m.channels.http) {
     const probe = new HttpProbe({
       baseUrl: m.channels.http.baseUrl,
@@ -55,14 +68,19 @@ export async function createContext(input: ContextInput): Promise<RunContext> {
       limiter,
     });
     probes.push(probe);
-    const endpoint = primaryEndpoint(m.channels.http.endpoints);
-    channels.push({
-      name: `http ${endpoint.method} ${endpoint.path}`,
-      kind: 'http',
-      endpoint,
-      deliver: (token, label, delivery) => probe.send(endpoint, token, label, delivery),
-    });
+    for (const endpoint of m.channels.http.endpoints) {
+      endpointChannels.push({
+        name: `http ${endpoint.method} ${endpoint.path}`,
+        kind: 'http',
+        endpoint,
+        deliver: (token, label, delivery) => probe.send(endpoint, token, label, delivery),
+      });
+    }
+    channels.push(
+      endpointChannels[m.channels.http.endpoints.indexOf(primaryEndpoint(m.channels.http.endpoints))]!,
+    );
   }
+  let certs: Promise<string[]> | undefined;
   const controlTokens = new Map<string, Promise<string>>();
   const capabilities = capabilitiesOf(m);
   return {
@@ -71,7 +89,16 @@ export async function createContext(input: ContextInput): Promise<RunContext> {
     capabilities,
     tokens,
     channels,
+    endpointChannels,
     ...(input.issuer ? { issuer: input.issuer } : {}),
+    attackerServer: sharedAttackerServer,
+    tlsCertificates(): Promise<string[]> {
+      certs ??= (async () => {
+        const pem = m.channels.http ? await fetchServerCertificate(m.channels.http.baseUrl) : undefined;
+        return pem ? [pem] : [];
+      })();
+      return certs;
+    },
     async control(channel: Channel): Promise<Exchange> {
       const key = `${channel.kind} ${channel.endpoint.scope ?? ''}`;
       if (!controlTokens.has(key))

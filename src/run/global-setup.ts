@@ -1,9 +1,11 @@
 import type { TestProject } from 'vitest/node';
 import { serializeKeySet } from '../../fixtures/issuer/keys.ts';
+import { catalog } from '../../suites/catalog.ts';
 import { describeError, GauntletError } from '../errors.ts';
 import { launchTarget } from '../launch/launch.ts';
 import { loadManifest } from '../manifest/load.ts';
 import { writeReports } from '../report/write.ts';
+import { loadAcceptedFindings } from '../scan/accepted.ts';
 import { VERSION } from '../version.ts';
 import { runState } from './provided.ts';
 
@@ -14,12 +16,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const m = await loadManifest();
     state.target = { name: m.name, file: m.file, launch: m.launch.kind, ...(vuln ? { vuln } : {}) };
+    if (m.acceptedFindings) {
+      const ids = catalog.map((a) => a.id);
+      state.accepted = { file: m.acceptedFindings, entries: loadAcceptedFindings(m.acceptedFindings, ids) };
+    }
+    const accepted = state.accepted?.entries;
     const running = await launchTarget(m, { vuln });
     state.target.logs = running.logs;
     project.provide('gauntlet', {
       manifest: running.manifest,
       ...(running.keys ? { keys: serializeKeySet(running.keys) } : {}),
       ...(running.httpCa ? { httpCa: running.httpCa } : {}),
+      ...(accepted ? { accepted } : {}),
     });
     return () => running.stop();
   } catch (err) {

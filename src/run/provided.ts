@@ -1,12 +1,15 @@
 import type { SerializedKey } from '../../fixtures/issuer/keys.ts';
 import type { Manifest } from '../manifest/schema.ts';
 import type { TargetReport } from '../report/types.ts';
+import type { AcceptedFinding } from '../scan/accepted.ts';
 
 /** What the global set-up (main process) hands to the suites (workers). Keys are per-run and never written out. */
 export interface ProvidedRun {
   manifest: Manifest;
   keys?: SerializedKey[];
   httpCa?: string;
+  /** the target's accepted findings (manifest `acceptedFindings`), checked at set-up */
+  accepted?: AcceptedFinding[];
 }
 
 declare module 'vitest' {
@@ -19,6 +22,8 @@ declare module 'vitest' {
 export interface RunState {
   startedAt: string;
   target?: Omit<TargetReport, 'verdicts'>;
+  /** the target's accepted-findings file, for the report's account of each entry */
+  accepted?: { file: string; entries: AcceptedFinding[] };
 }
 
 const KEY = Symbol.for('auth-gauntlet.run-state');

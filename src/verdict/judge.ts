@@ -9,6 +9,13 @@ export interface ChannelRun {
   after?: Exchange;
 }
 
+export interface JudgeOptions {
+  /** labels of informational exchanges: their acceptance is recorded, not judged */
+  informational?: Set<string>;
+  /** robustness attacks: a 5xx or a timeout is itself the finding, not an inconclusive answer */
+  errorsAreFindings?: boolean;
+}
+
 const brief = (e: Exchange) => `${e.label} (${e.response ? `HTTP ${e.response.status}` : e.why})`;
 const list = (xs: Exchange[], n = 4) =>
   xs.slice(0, n).map(brief).join('; ') + (xs.length > n ? `; +${xs.length - n} more` : '');
@@ -17,10 +24,15 @@ const list = (xs: Exchange[], n = 4) =>
  * Every attack token must be refused. A refusal only counts next to a positive control accepted on the same
  * channel in the same run, before and after: a target that refuses everything is inconclusive, never green.
  */
-export function judgeRejections(runs: ChannelRun[]): AttackResult {
+export function judgeRejections(runs: ChannelRun[], opts: JudgeOptions = {}): AttackResult {
   const controls = runs.flatMap((r) => (r.after ? [r.before, r.after] : [r.before]));
   const valid = runs.filter((r) => r.before.outcome === 'accepted');
-  const accepted = valid.flatMap((r) => r.exchanges.filter((e) => e.outcome === 'accepted'));
+  const judged = (e: Exchange) => !opts.informational?.has(e.label);
+  const accepted = valid.flatMap((r) =>
+    r.exchanges.filter(
+      (e) => judged(e) && (e.outcome === 'accepted' || (opts.errorsAreFindings && e.outcome === 'error')),
+    ),
+  );
   const evidence = [...accepted, ...runs.flatMap((r) => r.exchanges.filter((e) => e.outcome !== 'accepted'))];
   if (accepted.length) {
     return {
@@ -39,7 +51,7 @@ export function judgeRejections(runs: ChannelRun[]): AttackResult {
       evidence,
     };
   }
-  const errors = runs.flatMap((r) => r.exchanges.filter((e) => e.outcome === 'error'));
+  const errors = runs.flatMap((r) => r.exchanges.filter((e) => judged(e) && e.outcome === 'error'));
   if (errors.length) {
     return {
       status: 'inconclusive',

@@ -11,9 +11,11 @@ import (
 	"errors"
 	"io"
 	"log"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -43,8 +45,8 @@ func challengeScope(s string) string {
 
 // keys are generated once per test binary.
 var (
-	keysOnce            sync.Once
-	rsaK, ecK, edK, bad testkit.Signer // bad is not in the JWKS
+	keysOnce                   sync.Once
+	rsaK, ecK, ec384, edK, bad testkit.Signer // bad is not in the JWKS
 )
 
 type fixture struct {
@@ -56,11 +58,12 @@ func newFixture(t *testing.T) *fixture {
 	keysOnce.Do(func() {
 		rsaK = testkit.NewRSA(t, "rsa-1")
 		ecK = testkit.NewEC(t, "ec-1", elliptic.P256(), "ES256")
+		ec384 = testkit.NewEC(t, "ec-384", elliptic.P384(), "ES384")
 		edK = testkit.NewEd25519(t, "ed-1")
 		bad = testkit.NewRSA(t, "evil")
 	})
 	return &fixture{
-		jwks:     testkit.NewJWKSServer(t, testkit.JWKS(rsaK, ecK, edK)),
+		jwks:     testkit.NewJWKSServer(t, testkit.JWKS(rsaK, ecK, ec384, edK)),
 		attacker: testkit.NewJWKSServer(t, testkit.JWKS(bad)),
 	}
 }
@@ -137,13 +140,14 @@ type outcome struct {
 }
 
 var (
-	ok       = outcome{http.StatusOK, ""}
-	created  = outcome{http.StatusCreated, ""}
-	invalid  = outcome{http.StatusUnauthorized, challengeInvalid}
-	missing  = outcome{http.StatusUnauthorized, challengeMissing}
-	badReq   = outcome{http.StatusBadRequest, challengeRequest}
-	noScopeR = outcome{http.StatusForbidden, challengeScope("orders:read")}
-	noAdmin  = outcome{http.StatusForbidden, challengeScope("admin")}
+	ok        = outcome{http.StatusOK, ""}
+	created   = outcome{http.StatusCreated, ""}
+	invalid   = outcome{http.StatusUnauthorized, challengeInvalid}
+	missing   = outcome{http.StatusUnauthorized, challengeMissing}
+	badReq    = outcome{http.StatusBadRequest, challengeRequest}
+	serverErr = outcome{http.StatusInternalServerError, ""}
+	noScopeR  = outcome{http.StatusForbidden, challengeScope("orders:read")}
+	noAdmin   = outcome{http.StatusForbidden, challengeScope("admin")}
 )
 
 type tcase struct {
@@ -161,12 +165,25 @@ func claims(mod func(jwt.MapClaims)) jwt.MapClaims {
 	return c
 }
 
-func pemOf(t *testing.T, s testkit.Signer) []byte {
+func derOf(t *testing.T, s testkit.Signer) []byte {
 	der, err := x509.MarshalPKIXPublicKey(s.Priv.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+	return der
+}
+
+// pemOf is exactly pem.EncodeToMemory of the SPKI, final newline included.
+func pemOf(t *testing.T, s testkit.Signer) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: derOf(t, s)})
+}
+
+func merge(ms ...map[string]outcome) map[string]outcome {
+	out := map[string]outcome{}
+	for _, m := range ms {
+		maps.Copy(out, m)
+	}
+	return out
 }
 
 // cases is the shared table: the secure default, and which single switch
@@ -189,10 +206,36 @@ func cases(t *testing.T, f *fixture) []tcase {
 	noKid.Kid = ""
 	ecKidRSAKey := rsaK
 	ecKidRSAKey.Kid = "ec-1"
-	ps256 := rsaK
-	ps256.Alg = "PS256"
 	parts := strings.Split(valid, ".")
 	tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"`+iss+`","aud":"`+aud+`","sub":"admin","exp":9999999999}`)) + "." + parts[2]
+	withSig := func(sig string) string { return parts[0] + "." + parts[1] + "." + sig }
+	sigBytes, _ := base64.RawURLEncoding.DecodeString(parts[2])
+	rs512, ps256 := rsaK, rsaK
+	rs512.Alg, ps256.Alg = "RS512", "PS256"
+	malformed := map[string]outcome{vuln.Malformed500: serverErr}
+	// claimsJSON is the valid claim set as JSON text; members are appended
+	// after the last one (as "...,"x":1}").
+	claimsJSON := func(mod func(jwt.MapClaims), extra string) []byte {
+		b, _ := json.Marshal(claims(mod))
+		if extra == "" {
+			return b
+		}
+		return append(b[:len(b)-1], []byte(","+extra+"}")...)
+	}
+	signed := func(payload []byte) string { return rsaK.SignRaw(t, hdr("RS256", "rsa-1"), payload) }
+	nested := func(depth int) string { return strings.Repeat("[", depth) + strings.Repeat("]", depth) }
+	noIss := func(c jwt.MapClaims) { delete(c, "iss") }
+	dupIss := func(first, last string) []byte {
+		return []byte(`{"iss":"` + first + `",` + string(claimsJSON(noIss, `"iss":"`+last+`"`)[1:]))
+	}
+	lenient := acceptedBy(vuln.ClaimTypesLenient)
+	dupAlg := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","kid":"rsa-1","typ":"at+jwt","alg":"none"}`)) + "." + parts[1]
+	dupAlgSig, err := jwt.SigningMethodRS256.Sign(dupAlg, rsaK.Priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dupAlg += "." + base64.RawURLEncoding.EncodeToString(dupAlgSig)
+	jwe := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RSA-OAEP","enc":"A256GCM"}`)) + ".ZW5j.aXY.Y2lwaGVy.dGFn"
 
 	return []tcase{
 		// accepted
@@ -220,10 +263,56 @@ func cases(t *testing.T, f *fixture) []tcase {
 		{name: "unknown kid", req: req{auth: bearer(bad.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass()},
 		{name: "no kid, several keys", req: req{auth: bearer(noKid.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass()},
 		{name: "alg does not fit key", req: req{auth: bearer(ecKidRSAKey.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass()},
-		{name: "alg not allowed (PS256)", req: req{auth: bearer(ps256.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass()},
+		{name: "alg not allowed (PS256)", req: req{auth: bearer(ps256.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass(vuln.NoAlgAllowlist)},
+		{name: "alg not allowed (RS512)", req: req{auth: bearer(rs512.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass(vuln.NoAlgAllowlist)},
+		{name: "alg not allowed (ES384, P-384 key)", req: req{auth: bearer(ec384.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass(vuln.NoAlgAllowlist)},
+		{name: "HS384 keyed with RSA PEM", req: req{auth: bearer(testkit.HMAC(t, "HS384", hdr("HS384", "rsa-1"), claims(nil), pemOf(t, rsaK)))}, want: invalid, flip: sigBypass(vuln.AlgConfusion)},
+		{name: "HS512 keyed with RSA PEM", req: req{auth: bearer(testkit.HMAC(t, "HS512", hdr("HS512", "rsa-1"), claims(nil), pemOf(t, rsaK)))}, want: invalid, flip: sigBypass(vuln.AlgConfusion)},
+		{name: "HS256 keyed with RSA PEM, no final newline", req: req{auth: bearer(testkit.HMAC(t, "HS256", hdr("HS256", "rsa-1"), claims(nil), []byte(strings.TrimSpace(string(pemOf(t, rsaK))))))}, want: invalid, flip: sigBypass()},
+		{name: "HS256 keyed with RSA SPKI DER", req: req{auth: bearer(testkit.HMAC(t, "HS256", hdr("HS256", "rsa-1"), claims(nil), derOf(t, rsaK)))}, want: invalid, flip: sigBypass()},
+		{name: "ES256 r = s = 0", req: req{auth: bearer(testkit.Raw(hdr("ES256", "ec-1"), claims(nil), make([]byte, 64)))}, want: invalid, flip: sigBypass(vuln.PsychicSignature)},
+		{name: "ES256 r = s = 0, DER", req: req{auth: bearer(testkit.Raw(hdr("ES256", "ec-1"), claims(nil), []byte{0x30, 6, 2, 1, 0, 2, 1, 0}))}, want: invalid, flip: sigBypass()},
+		{name: "ES256 r = 0, s = 1", req: req{auth: bearer(testkit.Raw(hdr("ES256", "ec-1"), claims(nil), append(make([]byte, 63), 1)))}, want: invalid, flip: sigBypass()},
+		{name: "ES256 DER signature", req: req{auth: bearer(ecK.SignDER(t, hdr("ES256", "ec-1"), claims(nil)))}, want: invalid, flip: sigBypass(vuln.ECDSADERAccepted)},
+		{name: "signature with !@$% inserted", req: req{auth: bearer(withSig(parts[2][:10] + "!@$%" + parts[2][10:]))}, want: invalid, flip: acceptedBy(vuln.LenientBase64)},
+		{name: "signature with a space inserted", req: req{auth: bearer(withSig(parts[2][:10] + " " + parts[2][10:]))}, want: invalid, flip: acceptedBy(vuln.LenientBase64)},
+		{name: "signature with == padding", req: req{auth: bearer(withSig(parts[2] + "=="))}, want: invalid, flip: merge(sigBypass(vuln.LenientBase64), malformed)},
+		{name: "signature in standard base64", req: req{auth: bearer(withSig(base64.StdEncoding.EncodeToString(sigBytes)))}, want: invalid, flip: merge(sigBypass(vuln.LenientBase64), malformed)},
+		{name: "header alg RS256 then alg none", req: req{auth: bearer(dupAlg)}, want: invalid, flip: sigBypass(vuln.AlgNone)},
 		{name: "crit", req: req{auth: bearer(rsaK.Token(t, claims(nil), map[string]any{"crit": []string{"x-ext"}, "x-ext": 1}))}, want: invalid, flip: acceptedBy(vuln.CritIgnored)},
+		{name: "crit x-gauntlet-unknown", req: req{auth: bearer(rsaK.Token(t, claims(nil), map[string]any{"crit": []string{"x-gauntlet-unknown"}, "x-gauntlet-unknown": true}))}, want: invalid, flip: acceptedBy(vuln.CritIgnored)},
 		{name: "crit empty", req: req{auth: bearer(rsaK.Token(t, claims(nil), map[string]any{"crit": []string{}}))}, want: invalid, flip: acceptedBy(vuln.CritIgnored)},
 		{name: "payload null", req: req{auth: bearer(rsaK.SignRaw(t, hdr("RS256", "rsa-1"), []byte("null")))}, want: invalid},
+
+		// token parsing
+		{name: "four segments", req: req{auth: bearer(valid + "." + parts[2])}, want: invalid, flip: malformed},
+		{name: "five segments (JWE)", req: req{auth: bearer(jwe)}, want: invalid, flip: malformed},
+		{name: "one segment", req: req{auth: bearer(parts[0])}, want: invalid, flip: malformed},
+		{name: "payload not base64url", req: req{auth: bearer(parts[0] + ".eyJ+" + parts[1] + "." + parts[2])}, want: invalid, flip: malformed},
+		{name: "header not JSON", req: req{auth: bearer(base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256",`)) + "." + parts[1] + "." + parts[2])}, want: invalid, flip: malformed},
+		{name: "payload not JSON", req: req{auth: bearer(signed([]byte(`{"sub":"x",`)))}, want: invalid, flip: malformed},
+		{name: "payload nested 64 deep", req: req{auth: bearer(signed(claimsJSON(nil, `"x":`+nested(63))))}, want: ok},
+		{name: "payload nested 100 deep", req: req{auth: bearer(signed(claimsJSON(nil, `"x":`+nested(99))))}, want: invalid, flip: malformed},
+		{name: "header nested 100 deep", req: req{auth: bearer(rsaK.Token(t, claims(nil), map[string]any{"x": json.RawMessage(nested(99))}))}, want: invalid, flip: malformed},
+		{name: "header over 8 KiB", req: req{auth: bearer(rsaK.Token(t, claims(nil), map[string]any{"x-pad": strings.Repeat("a", 9000)}))}, want: invalid, flip: malformed},
+		{name: "payload over 8 KiB", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["pad"] = strings.Repeat("a", 9000) }), nil))}, want: invalid, flip: malformed},
+		{name: "Authorization over 16 KiB", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["pad"] = strings.Repeat("a", 13000) }), nil))}, want: invalid},
+		{name: "payload [claims]", req: req{auth: bearer(signed([]byte(`["x",` + string(claimsJSON(nil, "")) + `]`)))}, want: invalid, flip: acceptedBy(vuln.PayloadNotObject)},
+		{name: "payload [claims without iss]", req: req{auth: bearer(signed([]byte(`[` + string(claimsJSON(noIss, "")) + `]`)))}, want: invalid},
+		{name: "payload a string", req: req{auth: bearer(signed([]byte(`"gauntlet"`)))}, want: invalid},
+		{name: "dup iss, last wrong", req: req{auth: bearer(signed(dupIss(iss, "https://attacker.test")))}, want: invalid, flip: acceptedBy(vuln.DupKeysFirstWins, vuln.SkipIss)},
+		{name: "dup iss, last right", req: req{auth: bearer(signed(dupIss("https://attacker.test", iss)))}, want: ok, flip: map[string]outcome{vuln.DupKeysFirstWins: invalid}},
+		{name: "exp as a string in the past", req: req{auth: bearer(signed(claimsJSON(func(c jwt.MapClaims) { c["exp"] = strconv.FormatInt(now-3600, 10) }, "")))}, want: invalid, flip: lenient},
+		{name: `exp as a string "9999999999"`, req: req{auth: bearer(signed(claimsJSON(func(c jwt.MapClaims) { c["exp"] = "9999999999" }, "")))}, want: invalid, flip: lenient},
+		{name: "exp as an object", req: req{auth: bearer(signed(claimsJSON(func(c jwt.MapClaims) { c["exp"] = map[string]any{"value": now + 600} }, "")))}, want: invalid, flip: lenient},
+		{name: "exp null", req: req{auth: bearer(signed(claimsJSON(func(c jwt.MapClaims) { c["exp"] = nil }, "")))}, want: invalid, flip: lenient},
+		{name: "nbf as a string in the future", req: req{auth: bearer(signed(claimsJSON(func(c jwt.MapClaims) { c["nbf"] = strconv.FormatInt(now+3600, 10) }, "")))}, want: invalid, flip: lenient},
+		{name: "iat as an object", req: req{auth: bearer(signed(claimsJSON(func(c jwt.MapClaims) { c["iat"] = map[string]any{} }, "")))}, want: invalid, flip: lenient},
+		{name: "iss as a number", req: req{auth: bearer(signed(claimsJSON(func(c jwt.MapClaims) { c["iss"] = 12345 }, "")))}, want: invalid, flip: lenient},
+		{name: "aud as an object", req: req{auth: bearer(signed(claimsJSON(func(c jwt.MapClaims) { c["aud"] = map[string]any{"aud": aud} }, "")))}, want: invalid, flip: lenient},
+		{name: "aud array with a number", req: req{auth: bearer(signed(claimsJSON(func(c jwt.MapClaims) { c["aud"] = []any{aud, 1} }, "")))}, want: invalid, flip: lenient},
+		{name: "sub as a number", req: req{auth: bearer(signed(claimsJSON(func(c jwt.MapClaims) { c["sub"] = 7 }, "")))}, want: invalid, flip: lenient},
+		{name: "scope as an array", req: req{auth: bearer(signed(claimsJSON(func(c jwt.MapClaims) { c["scope"] = []string{"orders:read"} }, "")))}, want: invalid},
 
 		// claims
 		{name: "expired", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["exp"] = now - 3600 }), nil))}, want: invalid, flip: acceptedBy(vuln.SkipExp, vuln.HugeLeeway)},
@@ -231,6 +320,12 @@ func cases(t *testing.T, f *fixture) []tcase {
 		{name: "nbf in future", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["nbf"] = now + 3600 }), nil))}, want: invalid, flip: acceptedBy(vuln.SkipNbf, vuln.HugeLeeway)},
 		{name: "iat in future", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["iat"] = now + 3600 }), nil))}, want: invalid, flip: acceptedBy(vuln.SkipNbf, vuln.HugeLeeway)},
 		{name: "wrong iss", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["iss"] = "https://evil.test" }), nil))}, want: invalid, flip: acceptedBy(vuln.SkipIss)},
+		{name: "iss [attacker, expected]", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["iss"] = []string{"https://evil.test", iss} }), nil))}, want: invalid, flip: acceptedBy(vuln.IssArray, vuln.ClaimTypesLenient)},
+		{name: "iss [attacker]", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["iss"] = []string{"https://evil.test"} }), nil))}, want: invalid, flip: lenient},
+		{name: "iss upper case, trailing slash", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["iss"] = strings.ToUpper(iss) + "/" }), nil))}, want: invalid, flip: acceptedBy(vuln.SkipIss, vuln.IssNormalized)},
+		{name: "iss trailing slash", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["iss"] = iss + "/" }), nil))}, want: invalid, flip: acceptedBy(vuln.SkipIss, vuln.IssNormalized)},
+		{name: "iss two trailing slashes", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["iss"] = iss + "//" }), nil))}, want: invalid, flip: acceptedBy(vuln.SkipIss)},
+		{name: "iss trailing space", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["iss"] = iss + " " }), nil))}, want: invalid, flip: acceptedBy(vuln.SkipIss)},
 		{name: "no iss", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { delete(c, "iss") }), nil))}, want: invalid, flip: acceptedBy(vuln.SkipIss)},
 		{name: "wrong aud", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["aud"] = "billing-api" }), nil))}, want: invalid, flip: acceptedBy(vuln.SkipAud)},
 		{name: "aud superstring", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["aud"] = "orders-api-staging" }), nil))}, want: invalid, flip: acceptedBy(vuln.SkipAud, vuln.AudSubstring)},
@@ -241,6 +336,9 @@ func cases(t *testing.T, f *fixture) []tcase {
 
 		// scope
 		{name: "orders without scope", req: req{path: "/api/orders", auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["scope"] = "profile" }), nil))}, want: noScopeR, flip: acceptedBy(vuln.ScopeIgnored)},
+		{name: "orders with scope orders:read-only", req: req{path: "/api/orders", auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["scope"] = "profile orders:read-only" }), nil))}, want: noScopeR, flip: acceptedBy(vuln.ScopeIgnored, vuln.ScopePrefix)},
+		{name: "orders with scope orders", req: req{path: "/api/orders", auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["scope"] = "orders" }), nil))}, want: noScopeR, flip: acceptedBy(vuln.ScopeIgnored, vuln.ScopePrefix)},
+		{name: "orders with scope orders:write", req: req{path: "/api/orders", auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["scope"] = "orders:write" }), nil))}, want: noScopeR, flip: acceptedBy(vuln.ScopeIgnored)},
 		{name: "admin without scope", req: req{path: "/api/admin", auth: bearer(valid)}, want: noAdmin, flip: acceptedBy(vuln.ScopeIgnored)},
 
 		// revocation
@@ -422,5 +520,34 @@ func TestFixtureKeySize(t *testing.T) {
 	newFixture(t)
 	if n := rsaK.Priv.(*rsa.PrivateKey).N.BitLen(); n < 2048 {
 		t.Fatalf("RSA key of %d bits", n)
+	}
+}
+
+// With ES384 allowed, psychic_signature and ecdsa_der_accepted cover it as
+// they cover ES256; the key must still fit the algorithm.
+func TestECDSASecondChanceES384(t *testing.T) {
+	f := newFixture(t)
+	cache := jwks.NewCache(f.jwks.JWKSURL(), jwks.Options{MinRefresh: time.Minute})
+	if err := cache.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p := authn.Policy{Issuer: iss, Audience: aud, Algs: []string{"ES256", "ES384"}, Leeway: 30 * time.Second, Typ: "at+jwt"}
+	hdr := func(kid string) map[string]any { return map[string]any{"alg": "ES384", "kid": kid, "typ": "at+jwt"} }
+	zero384 := testkit.Raw(hdr("ec-384"), claims(nil), make([]byte, 96))
+	zeroWrongCurve := testkit.Raw(hdr("ec-1"), claims(nil), make([]byte, 96))
+	der384 := ec384.SignDER(t, hdr("ec-384"), claims(nil))
+	for _, c := range []struct {
+		sw, tok string
+		want    bool
+	}{
+		{"", ec384.Token(t, claims(nil), nil), true},
+		{"", zero384, false}, {"", der384, false},
+		{vuln.PsychicSignature, zero384, true}, {vuln.PsychicSignature, der384, false}, {vuln.PsychicSignature, zeroWrongCurve, false},
+		{vuln.ECDSADERAccepted, der384, true}, {vuln.ECDSADERAccepted, zero384, false},
+	} {
+		_, err := authn.NewVerifier(cache, p, vuln.MustParse(c.sw)).Verify(context.Background(), c.tok)
+		if (err == nil) != c.want {
+			t.Errorf("VULN=%q %.60s: err %v, want accepted %v", c.sw, c.tok, err, c.want)
+		}
 	}
 }

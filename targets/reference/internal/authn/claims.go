@@ -16,6 +16,9 @@ type Claims struct {
 	ClientID string   `json:"client_id,omitempty"`
 	Scope    string   `json:"scope,omitempty"` // RFC 9068: space-separated
 	Scp      []string `json:"scp,omitempty"`   // array form some issuers use
+
+	issuers []string // "iss" given as an array (decoded only with VULN iss_array)
+	ignored []string // registered claims of the wrong type (VULN claim_types_lenient)
 }
 
 // Identity is the verified caller, as handlers see it.

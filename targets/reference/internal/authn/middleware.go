@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"auth-gauntlet/reference/internal/vuln"
 )
 
@@ -29,6 +31,7 @@ var (
 	errMissing   = errors.New("no bearer token in the Authorization header")
 	errMultiple  = errors.New("more than one Authorization header")
 	errMalformed = errors.New("malformed bearer credentials")
+	errTooLarge  = errors.New("Authorization header too large")
 	errRevoked   = errors.New("token has been revoked")
 )
 
@@ -55,7 +58,7 @@ func NewMiddleware(v *Verifier, revoker Revoker, vs vuln.Set, logger *log.Logger
 // Authenticate implements Auth.
 func (m *Middleware) Authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw, err := bearerToken(r)
+		raw, err := bearerToken(r, m.vuln.Has(vuln.LenientBase64))
 		if errors.Is(err, errMissing) && m.vuln.Has(vuln.BearerQuery) {
 			// VULN bearer_query: "for clients that cannot set headers".
 			if t := r.FormValue("access_token"); t != "" {
@@ -75,6 +78,12 @@ func (m *Middleware) Authenticate(next http.Handler) http.Handler {
 		}
 
 		claims, err := m.verifier.Verify(r.Context(), raw)
+		if errors.Is(err, jwt.ErrTokenMalformed) && m.vuln.Has(vuln.Malformed500) {
+			// VULN malformed_500: "a token we cannot even parse is a bug on our side".
+			m.log.Printf("cannot parse token: %v", err)
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
 		if err == nil {
 			err = m.checkRevoked(r.Context(), claims.ID)
 		}
@@ -93,6 +102,10 @@ func (m *Middleware) RequireScope(scope string, next http.Handler) http.Handler 
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := FromContext(r.Context())
+		if ok && m.vuln.Has(vuln.ScopePrefix) && scopeLoose(id, scope) {
+			next.ServeHTTP(w, r) // VULN scope_prefix
+			return
+		}
 		if !ok || !id.HasScope(scope) {
 			m.resp.insufficientScope(w, scope)
 			return
@@ -122,9 +135,14 @@ func (m *Middleware) checkRevoked(ctx context.Context, jti string) error {
 	return nil
 }
 
+// maxAuthorization bounds the Authorization header; a longer one is
+// refused before any parsing.
+const maxAuthorization = 16 << 10
+
 // bearerToken extracts the token from the one Authorization header
 // (RFC 6750 §2.1): scheme "Bearer" in any case, one space, one b64token.
-func bearerToken(r *http.Request) (string, error) {
+// anyPrintable relaxes b64token to any printable ASCII (VULN lenient_base64).
+func bearerToken(r *http.Request, anyPrintable bool) (string, error) {
 	values := r.Header.Values("Authorization")
 	switch len(values) {
 	case 0:
@@ -133,9 +151,15 @@ func bearerToken(r *http.Request) (string, error) {
 	default:
 		return "", errMultiple
 	}
+	if len(values[0]) > maxAuthorization {
+		return "", errTooLarge
+	}
 	scheme, token, _ := strings.Cut(values[0], " ")
 	if !strings.EqualFold(scheme, "Bearer") {
 		return "", errMissing // other schemes carry no bearer token
+	}
+	if anyPrintable && isPrintableToken(token) {
+		return token, nil // VULN lenient_base64
 	}
 	if !isB64Token(token) {
 		return "", errMalformed

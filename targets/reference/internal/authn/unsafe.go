@@ -20,6 +20,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"auth-gauntlet/reference/internal/jwks"
 	"auth-gauntlet/reference/internal/vuln"
 )
@@ -133,28 +135,18 @@ func peekAlg(raw string) string {
 	return hdr.Alg
 }
 
-// decodeUnverified decodes header and claims without checking the signature.
-func decodeUnverified(raw string, claims *Claims) (map[string]any, error) {
-	parts := strings.Split(raw, ".")
-	if len(parts) != 3 {
-		return nil, errors.New("token contains an invalid number of segments")
+// decodeHeader decodes the header of raw (already checked by splitToken)
+// without checking the signature.
+func decodeHeader(raw string) (map[string]any, error) {
+	seg, err := splitToken(raw)
+	if err != nil {
+		return nil, err
 	}
 	var header map[string]any
-	if err := decodeJSON(parts[0], &header); err != nil {
-		return nil, fmt.Errorf("header: %w", err)
-	}
-	if err := decodeJSON(parts[1], claims); err != nil {
-		return nil, fmt.Errorf("claims: %w", err)
+	if err := json.Unmarshal(seg.header, &header); err != nil {
+		return nil, fmt.Errorf("%w: header: %w", jwt.ErrTokenMalformed, err)
 	}
 	return header, nil
-}
-
-func decodeJSON(seg string, v any) error {
-	b, err := base64.RawURLEncoding.DecodeString(seg)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
 }
 
 // audLoose is the VULN aud_substring check: "aud may carry a URL or a

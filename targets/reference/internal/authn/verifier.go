@@ -2,13 +2,12 @@ package authn
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -39,69 +38,78 @@ var (
 
 // Verifier checks signature, header and claims of access tokens.
 type Verifier struct {
-	keys      KeySource
-	policy    Policy
-	vuln      vuln.Set
-	methods   []string
-	validator *jwt.Validator
-	jku       *http.Client // used only with VULN jku_follow
+	keys    KeySource
+	policy  Policy
+	vuln    vuln.Set
+	methods []string
+	leeway  time.Duration
+	jku     *http.Client // used only with VULN jku_follow
 }
+
+// asymmetricAlgs are all asymmetric algorithms the jwt library knows.
+var asymmetricAlgs = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
 
 // NewVerifier returns a verifier for policy; vs selects deliberate mistakes.
 func NewVerifier(keys KeySource, p Policy, vs vuln.Set) *Verifier {
-	v := &Verifier{keys: keys, policy: p, vuln: vs, methods: p.Algs, jku: jkuClient()}
+	v := &Verifier{keys: keys, policy: p, vuln: vs, methods: p.Algs, leeway: p.Leeway, jku: jkuClient()}
+	if vs.Has(vuln.NoAlgAllowlist) {
+		// VULN no_alg_allowlist: "the key function checks that alg fits the key anyway".
+		v.methods = asymmetricAlgs
+	}
 	if vs.Has(vuln.AlgConfusion) || vs.Has(vuln.KidInjection) {
 		// VULN: "legacy clients still send HS256 tokens".
-		v.methods = append(append([]string{}, p.Algs...), "HS256", "HS384", "HS512")
+		v.methods = append(slices.Clone(v.methods), "HS256", "HS384", "HS512")
 	}
-
-	leeway := p.Leeway
 	if vs.Has(vuln.HugeLeeway) {
-		leeway = 24 * time.Hour // VULN huge_leeway: "clock skew between data centres"
+		v.leeway = 24 * time.Hour // VULN huge_leeway: "clock skew between data centres"
 	}
-	opts := []jwt.ParserOption{jwt.WithLeeway(leeway), jwt.WithIssuedAt()}
-	if !vs.Has(vuln.SkipExp) {
-		opts = append(opts, jwt.WithExpirationRequired())
-	}
-	if !vs.Has(vuln.SkipIss) {
-		opts = append(opts, jwt.WithIssuer(p.Issuer))
-	}
-	if !vs.Has(vuln.SkipAud) && !vs.Has(vuln.AudSubstring) {
-		opts = append(opts, jwt.WithAudience(p.Audience))
-	}
-	v.validator = jwt.NewValidator(opts...)
 	return v
 }
 
-// Verify returns the claims of raw if it is a valid access token.
+// Verify returns the claims of raw if it is a valid access token. Errors
+// about the token's syntax wrap jwt.ErrTokenMalformed.
 func (v *Verifier) Verify(ctx context.Context, raw string) (*Claims, error) {
-	claims := &Claims{}
-	header, err := v.verifySignature(ctx, raw, claims)
+	seg, err := splitToken(raw)
+	if err != nil {
+		return nil, err
+	}
+	if v.vuln.Has(vuln.LenientBase64) {
+		raw = lenientSignature(raw) // VULN lenient_base64
+	}
+	header, err := v.verifySignature(ctx, raw)
 	if err != nil {
 		return nil, err
 	}
 	if err := v.checkHeader(header); err != nil {
 		return nil, err
 	}
-	if err := v.checkClaims(raw, claims); err != nil {
+	claims, err := v.decodeClaims(seg.payload)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.checkClaims(claims); err != nil {
 		return nil, err
 	}
 	return claims, nil
 }
 
-// verifySignature decodes raw into claims and returns its header once the
-// signature is verified with a key from the JWKS, selected by kid.
-func (v *Verifier) verifySignature(ctx context.Context, raw string, claims *Claims) (map[string]any, error) {
+// verifySignature returns the header of raw once its signature is verified
+// with a key from the JWKS, selected by kid.
+func (v *Verifier) verifySignature(ctx context.Context, raw string) (map[string]any, error) {
 	if v.vuln.Has(vuln.NoSignatureCheck) {
-		return decodeUnverified(raw, claims) // VULN no_signature_check
+		return decodeHeader(raw) // VULN no_signature_check
 	}
 	if v.vuln.Has(vuln.AlgNone) && strings.EqualFold(peekAlg(raw), "none") {
-		return decodeUnverified(raw, claims) // VULN alg_none, any letter case
+		return decodeHeader(raw) // VULN alg_none, any letter case
 	}
 	p := jwt.NewParser(jwt.WithValidMethods(v.methods), jwt.WithoutClaimsValidation())
-	tok, err := p.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
+	tok, err := p.ParseWithClaims(raw, &opaqueClaims{}, func(t *jwt.Token) (any, error) {
 		return v.keyFor(ctx, t)
 	})
+	if errors.Is(err, jwt.ErrTokenSignatureInvalid) && (v.vuln.Has(vuln.PsychicSignature) || v.vuln.Has(vuln.ECDSADERAccepted)) &&
+		v.ecdsaSecondChance(ctx, tok, raw) {
+		return tok.Header, nil // VULN psychic_signature / ecdsa_der_accepted
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -156,10 +164,7 @@ func normTyp(s string) string {
 }
 
 // checkClaims validates exp, nbf, iat, iss and aud.
-func (v *Verifier) checkClaims(raw string, claims *Claims) error {
-	if !payloadIsObject(raw) {
-		return errNotObject
-	}
+func (v *Verifier) checkClaims(claims *Claims) error {
 	view := *claims
 	if v.vuln.Has(vuln.SkipExp) {
 		view.ExpiresAt = nil // VULN skip_exp
@@ -167,7 +172,13 @@ func (v *Verifier) checkClaims(raw string, claims *Claims) error {
 	if v.vuln.Has(vuln.SkipNbf) {
 		view.NotBefore, view.IssuedAt = nil, nil // VULN skip_nbf
 	}
-	if err := v.validator.Validate(&view); err != nil {
+	if v.vuln.Has(vuln.IssArray) && issuerMatchesArray(claims.issuers, v.policy.Issuer) {
+		view.Issuer = v.policy.Issuer // VULN iss_array
+	}
+	if v.vuln.Has(vuln.IssNormalized) && issuerMatchesNormalized(claims.Issuer, v.policy.Issuer) {
+		view.Issuer = v.policy.Issuer // VULN iss_normalized
+	}
+	if err := v.validator(claims.ignored).Validate(&view); err != nil {
 		return fmt.Errorf("%w: %w", jwt.ErrTokenInvalidClaims, err)
 	}
 	if v.vuln.Has(vuln.AudSubstring) && !v.vuln.Has(vuln.SkipAud) && !audLoose(claims.Audience, v.policy.Audience) {
@@ -176,17 +187,19 @@ func (v *Verifier) checkClaims(raw string, claims *Claims) error {
 	return nil
 }
 
-// payloadIsObject reports whether the JWS payload is a JSON object.
-// (encoding/json accepts "null" for a struct without complaint.)
-func payloadIsObject(raw string) bool {
-	parts := strings.Split(raw, ".")
-	if len(parts) != 3 {
-		return false
+// validator checks exp (required), nbf, iat, iss and aud. ignored lists
+// registered claims that VULN claim_types_lenient dropped for their type:
+// the key was there, so the claim counts as present and is not checked.
+func (v *Verifier) validator(ignored []string) *jwt.Validator {
+	opts := []jwt.ParserOption{jwt.WithLeeway(v.leeway), jwt.WithIssuedAt()}
+	if !v.vuln.Has(vuln.SkipExp) && !slices.Contains(ignored, "exp") {
+		opts = append(opts, jwt.WithExpirationRequired())
 	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return false
+	if !v.vuln.Has(vuln.SkipIss) && !slices.Contains(ignored, "iss") {
+		opts = append(opts, jwt.WithIssuer(v.policy.Issuer))
 	}
-	s := strings.TrimLeftFunc(string(b), unicode.IsSpace)
-	return strings.HasPrefix(s, "{")
+	if !v.vuln.Has(vuln.SkipAud) && !v.vuln.Has(vuln.AudSubstring) && !slices.Contains(ignored, "aud") {
+		opts = append(opts, jwt.WithAudience(v.policy.Audience))
+	}
+	return jwt.NewValidator(opts...)
 }

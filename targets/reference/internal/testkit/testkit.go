@@ -217,3 +217,30 @@ func (s Signer) SelfSigned(t testing.TB) []byte {
 	}
 	return der
 }
+
+// RawPayload builds a compact JWS from a header, payload bytes and
+// signature bytes without any signing.
+func RawPayload(header map[string]any, payload, sig []byte) string {
+	h, _ := json.Marshal(header)
+	return b64.EncodeToString(h) + "." + b64.EncodeToString(payload) + "." + b64.EncodeToString(sig)
+}
+
+// SignDER signs claims with the ECDSA signer s under header but encodes the
+// signature as ASN.1 DER instead of JWS's raw r||s.
+func (s Signer) SignDER(t testing.TB, header map[string]any, claims jwt.MapClaims) string {
+	t.Helper()
+	h, _ := json.Marshal(header)
+	c, _ := json.Marshal(claims)
+	input := b64.EncodeToString(h) + "." + b64.EncodeToString(c)
+	hash := crypto.SHA256
+	if s.Alg == "ES384" {
+		hash = crypto.SHA384
+	}
+	d := hash.New()
+	d.Write([]byte(input))
+	sig, err := ecdsa.SignASN1(rand.Reader, s.Priv.(*ecdsa.PrivateKey), d.Sum(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return input + "." + b64.EncodeToString(sig)
+}

@@ -20,15 +20,27 @@ const (
 	X5CTrust         = "x5c_trust"
 	KidInjection     = "kid_injection"
 	CritIgnored      = "crit_ignored"
+	NoAlgAllowlist   = "no_alg_allowlist"
+	PsychicSignature = "psychic_signature"
+	ECDSADERAccepted = "ecdsa_der_accepted"
+	LenientBase64    = "lenient_base64"
+	// token parsing
+	PayloadNotObject  = "payload_not_object"
+	ClaimTypesLenient = "claim_types_lenient"
+	DupKeysFirstWins  = "dup_keys_first_wins"
+	Malformed500      = "malformed_500"
 	// claims
-	SkipExp      = "skip_exp"
-	SkipNbf      = "skip_nbf"
-	HugeLeeway   = "huge_leeway"
-	SkipIss      = "skip_iss"
-	SkipAud      = "skip_aud"
-	AudSubstring = "aud_substring"
-	SkipTyp      = "skip_typ"
-	ScopeIgnored = "scope_ignored"
+	SkipExp       = "skip_exp"
+	SkipNbf       = "skip_nbf"
+	HugeLeeway    = "huge_leeway"
+	SkipIss       = "skip_iss"
+	IssArray      = "iss_array"
+	IssNormalized = "iss_normalized"
+	SkipAud       = "skip_aud"
+	AudSubstring  = "aud_substring"
+	SkipTyp       = "skip_typ"
+	ScopeIgnored  = "scope_ignored"
+	ScopePrefix   = "scope_prefix"
 	// lifecycle
 	NoRevocationCheck    = "no_revocation_check"
 	RevocationFailOpen   = "revocation_fail_open"
@@ -48,7 +60,9 @@ const (
 // Resource lists the switches the resource service implements.
 var Resource = []string{
 	AlgNone, AlgConfusion, NoSignatureCheck, EmbeddedJWK, JKUFollow, X5CTrust, KidInjection, CritIgnored,
-	SkipExp, SkipNbf, HugeLeeway, SkipIss, SkipAud, AudSubstring, SkipTyp, ScopeIgnored,
+	NoAlgAllowlist, PsychicSignature, ECDSADERAccepted, LenientBase64,
+	PayloadNotObject, ClaimTypesLenient, DupKeysFirstWins, Malformed500,
+	SkipExp, SkipNbf, HugeLeeway, SkipIss, IssArray, IssNormalized, SkipAud, AudSubstring, SkipTyp, ScopeIgnored, ScopePrefix,
 	NoRevocationCheck, RevocationFailOpen, JWKSRefetchUnbounded,
 	BearerQuery, ErrorLeak, NoWWWAuthenticate,
 	TutorialMiddleware,

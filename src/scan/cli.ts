@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+import type { Attack } from '../catalog/types.ts';
+import { describeError, GauntletError } from '../errors.ts';
+import { isRed } from '../report/types.ts';
+import { REPORT_DIR, writeReports } from '../report/write.ts';
+import { DEFAULT_TARGET_CONCURRENCY, scanFleet } from './fleet.ts';
+import { renderSummary } from './summary.ts';
+import { loadTargets } from './targets.ts';
+
+const USAGE = `usage: npm run scan -- <manifest.ts> [more.ts ...] [--concurrency N] [--report-dir DIR]
+
+Scans every target the manifests list (a module may export one target or defineTargets([...])) with the
+whole catalog, sharing one harness issuer, and writes one report. Exit 1 when any target has an open
+finding (one that is not accepted), an inconclusive verdict, or could not be tested.`;
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const stdio: CliIo = {
+  out: (t) => void process.stdout.write(`${t}\n`),
+  err: (t) => void process.stderr.write(`${t}\n`),
+};
+
+/** `scripts/scan.ts`: returns the exit code (0 green, 1 red or bad input, 2 bad usage). */
+export async function runScanCli(argv: string[], catalog: Attack[], io: CliIo = stdio): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(argv);
+  } catch (err) {
+    io.err(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const concurrency = Number(args.values.concurrency ?? DEFAULT_TARGET_CONCURRENCY);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    io.err(`--concurrency must be a whole number from 1 to 64, not '${args.values.concurrency}'\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.positionals.length === 0) {
+    io.err(`no target manifest given\n\n${USAGE}`);
+    return 2;
+  }
+  const dir = args.values['report-dir'] ?? REPORT_DIR;
+  try {
+    const targets = await loadTargets(args.positionals);
+    io.err(
+      `auth-gauntlet scan: ${targets.length} target(s), ${catalog.length} attacks, ${concurrency} at once`,
+    );
+    const t0 = performance.now();
+    const report = await scanFleet(targets, {
+      catalog,
+      concurrency,
+      onTarget: (t, done, total) => {
+        const fails = t.verdicts.filter((v) => v.status === 'fail' && !v.accepted).length;
+        const state = t.error ? 'NOT TESTED' : fails ? `${fails} open finding(s)` : 'no open finding';
+        io.err(`  [${done}/${total}] ${t.name}: ${state}`);
+      },
+    });
+    writeReports(report, dir);
+    io.out(renderSummary(report, dir, (performance.now() - t0) / 1000));
+    return isRed(report) ? 1 : 0;
+  } catch (err) {
+    io.err(`auth-gauntlet: ${describeError(err)}`);
+    if (!(err instanceof GauntletError)) io.err((err as Error).stack ?? '');
+    return 1;
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      concurrency: { type: 'string', short: 'c' },
+      'report-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

@@ -1,0 +1,590 @@
+import { createHash } from 'node:crypto';
+import fc, { type JsonValue } from 'fast-check';
+import { b64url, fromB64url } from '../../fixtures/forge/b64url.ts';
+import { keyForAlg, type TokenFactory } from '../../fixtures/forge/factory.ts';
+import type { SigningKey } from '../../fixtures/forge/sign.ts';
+import { forge, type Segment } from '../../fixtures/forge/token.ts';
+
+/**
+ * A token recipe: a valid token for the policy (signed by a trusted key with `alg`), and a short list of
+ * changes to it. It is plain JSON, independent of any target (the policy's issuer, audience and leeway are
+ * applied when the token is built), so it is what fast-check shrinks and what a finding shows: a shrunk
+ * recipe reads as "a valid token, except …".
+ */
+export interface Recipe {
+  /** the trusted key that signs the base token; an alg the policy does not allow falls back to the default */
+  alg: BaseAlg;
+  /** applied in order: header and claim changes, then signing, then the post-signing mutations */
+  changes: Change[];
+}
+
+export type BaseAlg = 'RS256' | 'ES256' | 'EdDSA';
+export type Change = HeaderChange | SignChange | ClaimChange | Mutation;
+
+export type HeaderChange =
+  /** the header's alg, while the signature is still made with the base alg */
+  | { header: 'alg'; to: string }
+  | { header: 'kid'; to: 'absent' | 'other-key' | 'attacker' | 'unknown' | 'path' }
+  | { header: 'typ'; to: 'upper-case' | 'media-type' | 'absent' | 'JWT' | 'dpop+jwt' }
+  /** a critical extension nobody understands, an empty list, a registered name (RFC 7515 §4.1.11) */
+  | { header: 'crit'; to: 'unknown' | 'empty' | 'registered' }
+  /** a private header parameter a correct RS ignores */
+  | { header: 'extra' };
+
+export type SignChange =
+  /** a key the target never trusted (same alg), optionally advertised in the header */
+  | { sign: 'attacker'; embed: 'none' | 'jwk' | 'x5c' }
+  /** unsecured: alg none in some letter case, empty signature */
+  | { sign: 'none'; alg: 'none' | 'None' | 'NONE' | 'nOnE' }
+  /**
+   * HMAC keyed with the trusted public key's PEM (alg confusion), an empty secret, a guess, or the content of
+   * the file a path-like kid names (/dev/null: empty)
+   */
+  | { sign: 'hmac'; alg: 'HS256' | 'HS384' | 'HS512'; secret: 'public-pem' | 'empty' | 'guess' | 'kid-file' }
+  /** the signature segment left empty */
+  | { sign: 'stripped' }
+  /** a trusted key of another type signs, the header still names the base alg and kid */
+  | { sign: 'other-key' };
+
+export type TimeClaim = 'exp' | 'nbf' | 'iat';
+export type ClaimChange =
+  | { claim: 'iss'; to: 'other' | 'absent' | 'array' | 'trailing-slash' | 'upper-case' | 'empty' | 'number' }
+  | {
+      claim: 'aud';
+      to:
+        | 'array'
+        | 'array-with-other'
+        | 'other'
+        | 'absent'
+        | 'array-of-other'
+        | 'empty-array'
+        | 'superstring'
+        | 'prefix'
+        | 'upper-case'
+        | 'number';
+    }
+  /**
+   * `by` seconds beyond the nearest accept/reject boundary: the boundary is the policy's maximum leeway plus
+   * a 20 s margin, so a target with any leeway up to the maximum and a clock up to 10 s off answers the same
+   */
+  | { claim: TimeClaim; to: 'past' | 'future'; by: number }
+  | { claim: TimeClaim | 'sub' | 'jti' | 'client_id'; to: 'absent' }
+  | { claim: 'extra'; name: 'roles' | 'tenant' | 'x_gauntlet'; value: JsonValue }
+  /** the payload is valid JSON but not an object */
+  | { claim: 'payload'; to: 'array' | 'string' | 'null' };
+
+export type Mutation =
+  /** flip one bit of one decoded byte of a segment (re-encoded canonically) */
+  | { mutate: 'flip'; segment: 0 | 1 | 2; at: number; bit: number }
+  /** flip one bit of one base64url character (may leave non-zero padding bits) */
+  | { mutate: 'char'; segment: 0 | 1 | 2; at: number; bit: number }
+  | { mutate: 'drop'; segment: 0 | 1 | 2 }
+  | { mutate: 'duplicate'; segment: 0 | 1 | 2 }
+  | { mutate: 'insert'; at: number; text: string }
+  | { mutate: 'truncate'; by: number }
+  /** one claim changed after signing, the signature kept */
+  | { mutate: 'tamper'; claim: 'sub' | 'scope' | 'exp' | 'aud' };
+
+/** Seconds kept between a generated time and any boundary (leeway up to the policy's, ±10 s of clock skew). */
+export const TIME_MARGIN = 20;
+export const ATTACKER_ISS = 'https://issuer.attacker.example';
+export const OTHER_AUD = 'https://other-api.attacker.example';
+const PATH_KID = '../../../../../../../../dev/null';
+
+// ---------------------------------------------------------------------------------------------- arbitraries
+
+/** seconds beyond a boundary: mostly minutes, often hours, sometimes weeks (a 24 h leeway is a real bug) */
+const beyond = fc.oneof(
+  { withCrossShrink: true },
+  { weight: 3, arbitrary: fc.integer({ min: 0, max: 600 }) },
+  { weight: 2, arbitrary: fc.integer({ min: 601, max: 86_400 }) },
+  { weight: 2, arbitrary: fc.integer({ min: 86_401, max: 90 * 86_400 }) },
+);
+const segment = fc.constantFrom<0 | 1 | 2>(2, 1, 0);
+
+const headerChange: fc.Arbitrary<HeaderChange> = fc.oneof(
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      header: fc.constant('alg' as const),
+      to: fc.constantFrom(
+        'RS256',
+        'ES256',
+        'EdDSA',
+        'none',
+        'None',
+        'NONE',
+        'nOnE',
+        'HS256',
+        'RS384',
+        'RS512',
+        'PS256',
+        'ES384',
+        'ES512',
+        'rs256',
+        '',
+      ),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      header: fc.constant('kid' as const),
+      to: fc.constantFrom(
+        'absent' as const,
+        'other-key' as const,
+        'attacker' as const,
+        'unknown' as const,
+        'path' as const,
+      ),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      header: fc.constant('typ' as const),
+      to: fc.constantFrom(
+        'upper-case' as const,
+        'media-type' as const,
+        'absent' as const,
+        'JWT' as const,
+        'dpop+jwt' as const,
+      ),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      header: fc.constant('crit' as const),
+      to: fc.constantFrom('unknown' as const, 'empty' as const, 'registered' as const),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ header: 'extra' as const }) },
+);
+
+const signChange: fc.Arbitrary<SignChange> = fc.oneof(
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      sign: fc.constant('attacker' as const),
+      embed: fc.constantFrom('none' as const, 'jwk' as const, 'x5c' as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      sign: fc.constant('none' as const),
+      alg: fc.constantFrom('none' as const, 'None' as const, 'NONE' as const, 'nOnE' as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      sign: fc.constant('hmac' as const),
+      alg: fc.constantFrom('HS256' as const, 'HS384' as const, 'HS512' as const),
+      secret: fc.constantFrom('public-pem' as const, 'empty' as const, 'guess' as const, 'kid-file' as const),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ sign: 'stripped' as const }) },
+  { weight: 1, arbitrary: fc.constant({ sign: 'other-key' as const }) },
+);
+
+const timeChange: fc.Arbitrary<ClaimChange> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      claim: fc.constantFrom<TimeClaim>('exp', 'nbf', 'iat'),
+      to: fc.constantFrom('past' as const, 'future' as const),
+      by: beyond,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      claim: fc.constantFrom<TimeClaim>('exp', 'iat'),
+      to: fc.constant('absent' as const),
+    }),
+  },
+);
+
+const claimChange: fc.Arbitrary<ClaimChange> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      claim: fc.constant('iss' as const),
+      to: fc.constantFrom(
+        'other' as const,
+        'absent' as const,
+        'trailing-slash' as const,
+        'upper-case' as const,
+        'empty' as const,
+        'array' as const,
+        'number' as const,
+      ),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      claim: fc.constant('aud' as const),
+      to: fc.constantFrom(
+        'array' as const,
+        'array-with-other' as const,
+        'other' as const,
+        'absent' as const,
+        'array-of-other' as const,
+        'empty-array' as const,
+        'superstring' as const,
+        'prefix' as const,
+        'upper-case' as const,
+        'number' as const,
+      ),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      claim: fc.constantFrom('sub' as const, 'jti' as const, 'client_id' as const),
+      to: fc.constant('absent' as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      claim: fc.constant('extra' as const),
+      name: fc.constantFrom('roles' as const, 'tenant' as const, 'x_gauntlet' as const),
+      value: fc.jsonValue({ maxDepth: 2 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      claim: fc.constant('payload' as const),
+      to: fc.constantFrom('array' as const, 'string' as const, 'null' as const),
+    }),
+  },
+);
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      mutate: fc.constantFrom('flip' as const, 'char' as const),
+      segment,
+      at: fc.nat({ max: 4096 }),
+      bit: fc.nat({ max: 7 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ mutate: fc.constantFrom('drop' as const, 'duplicate' as const), segment }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      mutate: fc.constant('insert' as const),
+      at: fc.nat({ max: 4096 }),
+      // header-safe characters only (no white space: HTTP trims it at the ends, which would hide the change)
+      text: fc.constantFrom('A', '.', '=', '==', '-', '_', '+', '/', '~', '*', '%', '!'),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ mutate: fc.constant('truncate' as const), by: fc.integer({ min: 1, max: 64 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      mutate: fc.constant('tamper' as const),
+      claim: fc.constantFrom('sub' as const, 'scope' as const, 'exp' as const, 'aud' as const),
+    }),
+  },
+);
+
+/** One change to a valid token: mostly claims and header, often who signs, sometimes the bytes. */
+export const changeArb: fc.Arbitrary<Change> = fc.oneof(
+  { weight: 3, arbitrary: timeChange },
+  { weight: 4, arbitrary: claimChange },
+  { weight: 3, arbitrary: headerChange },
+  { weight: 3, arbitrary: signChange },
+  { weight: 2, arbitrary: mutation },
+);
+
+/** A change slot that is empty with probability 1 - p/100; it shrinks to empty. */
+const slot = (p: number) =>
+  fc.oneof(
+    { withCrossShrink: true },
+    { weight: 100 - p, arbitrary: fc.constant(null) },
+    { weight: p, arbitrary: changeArb },
+  );
+
+/**
+ * Recipes near the accept/reject boundary: about 10 % unchanged valid tokens, most with one change, some with
+ * two to four. Each slot shrinks to "no change", so a counterexample shrinks to the changes that matter.
+ */
+export const recipeArb: fc.Arbitrary<Recipe> = fc
+  .record({
+    alg: fc.constantFrom<BaseAlg>('RS256', 'ES256', 'EdDSA'),
+    slots: fc.tuple(slot(88), slot(20), slot(8), slot(4)),
+  })
+  .map(({ alg, slots }) => ({ alg, changes: slots.filter((c): c is Change => c !== null) }));
+
+// ---------------------------------------------------------------------------------------------- building
+
+export interface BuildOptions {
+  /** the scope the endpoint requires, carried by every token */
+  scope?: string;
+}
+
+/** The base alg the recipe asks for, if the policy allows it and a trusted key can sign it. */
+export function baseAlg(recipe: Recipe, t: TokenFactory): string {
+  return t.policy.algorithms.includes(recipe.alg as never) && keyForAlg(t.trusted, recipe.alg)
+    ? recipe.alg
+    : t.alg;
+}
+
+/** Compact JSON of a recipe, as findings and evidence show it. */
+export function recipeText(recipe: Recipe): string {
+  return JSON.stringify(recipe);
+}
+
+const flipChar = (s: string, at: number, bit: number) => {
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  if (!s) return s;
+  const i = at % s.length;
+  const c = ALPHABET.indexOf(s[i]!);
+  if (c < 0) return s;
+  return s.slice(0, i) + ALPHABET[c ^ (1 << (bit % 6))]! + s.slice(i + 1);
+};
+
+const flipByte = (s: string, at: number, bit: number) => {
+  const bytes = fromB64url(s);
+  if (!bytes.length) return s;
+  const i = at % bytes.length;
+  bytes[i] = bytes[i]! ^ (1 << (bit % 8));
+  return b64url(bytes);
+};
+
+/**
+ * Turns a recipe into a token, with the factory's keys, policy and clock. Pure for a given factory clock:
+ * the same recipe gives the same header and payload (the jti is a digest of the recipe) and the same
+ * signature, except for ES256, whose signatures are randomised by nature.
+ */
+export function buildToken(recipe: Recipe, t: TokenFactory, opts: BuildOptions = {}): string {
+  const p = t.policy;
+  const now = t.now();
+  const leeway = p.maxLeewaySeconds;
+  const alg = baseAlg(recipe, t);
+  const jti = `fuzz-${createHash('sha256').update(recipeText(recipe)).digest('hex').slice(0, 16)}`;
+  const header: Record<string, unknown> = t.header(alg);
+  const claims: Record<string, unknown> = t.claims(opts.scope, { iat: now - TIME_MARGIN, jti });
+  const typ = p.typ ?? 'at+jwt';
+  let payload: Segment | undefined;
+  let signWith: { alg: string; key: SigningKey } | null = { alg, key: t.key(alg).privateKey };
+
+  const mutations: Mutation[] = [];
+  for (const c of recipe.changes) {
+    if ('mutate' in c) mutations.push(c);
+    else if ('header' in c) {
+      switch (c.header) {
+        case 'alg':
+          header.alg = c.to;
+          break;
+        case 'kid':
+          if (c.to === 'absent') delete header.kid;
+          else if (c.to === 'other-key') header.kid = t.trusted.keys.find((k) => k.kid !== header.kid)?.kid;
+          else if (c.to === 'attacker') header.kid = keyForAlg(t.attacker, alg)?.kid;
+          else if (c.to === 'unknown') header.kid = 'gauntlet-fuzz-unknown-kid';
+          else header.kid = PATH_KID;
+          break;
+        case 'typ':
+          if (c.to === 'absent') delete header.typ;
+          else if (c.to === 'upper-case') header.typ = typ.toUpperCase();
+          else if (c.to === 'media-type') header.typ = `application/${typ}`;
+          else header.typ = c.to;
+          break;
+        case 'crit':
+          if (c.to === 'empty') header.crit = [];
+          else if (c.to === 'registered') header.crit = ['exp'];
+          else {
+            header.crit = ['x-gauntlet-ext'];
+            header['x-gauntlet-ext'] = true;
+          }
+          break;
+        case 'extra':
+          header['x-gauntlet'] = 'fuzz';
+          break;
+      }
+    } else if ('sign' in c) {
+      switch (c.sign) {
+        case 'attacker': {
+          const signAlg = c.embed === 'x5c' ? 'RS256' : alg;
+          const k = keyForAlg(t.attacker, signAlg)!;
+          signWith = { alg: signAlg, key: k.privateKey };
+          if (c.embed === 'x5c') {
+            header.alg = 'RS256';
+            header.x5c = k.publicJwk.x5c;
+          } else if (c.embed === 'jwk') {
+            const { x5c: _x5c, ...jwk } = k.publicJwk;
+            header.jwk = jwk;
+          }
+          break;
+        }
+        case 'none':
+          header.alg = c.alg;
+          signWith = null;
+          break;
+        case 'hmac': {
+          header.alg = c.alg;
+          if (c.secret === 'kid-file') header.kid = PATH_KID;
+          const secret =
+            c.secret === 'public-pem'
+              ? (t.key(alg).publicKey.export({ type: 'spki', format: 'pem' }) as string)
+              : c.secret === 'empty' || c.secret === 'kid-file'
+                ? ''
+                : 'secret';
+          signWith = { alg: c.alg, key: secret };
+          break;
+        }
+        case 'stripped':
+          signWith = null;
+          break;
+        case 'other-key': {
+          const k = t.trusted.keys.find((k) => keyForAlg(t.trusted, alg) !== k)!;
+          signWith = { alg: k.alg, key: k.privateKey };
+          break;
+        }
+      }
+    } else {
+      switch (c.claim) {
+        case 'iss':
+          claims.iss = issValue(c.to, p.issuer);
+          break;
+        case 'aud':
+          claims.aud = audValue(c.to, p.audience);
+          break;
+        case 'exp':
+        case 'nbf':
+        case 'iat':
+          if (c.to === 'absent') delete claims[c.claim];
+          else {
+            // exp is valid in the future, nbf and iat in the past: the invalid side starts beyond the leeway
+            const lateBoundary = c.claim === 'exp' ? 0 : leeway;
+            const earlyBoundary = c.claim === 'exp' ? leeway : 0;
+            claims[c.claim] =
+              c.to === 'future'
+                ? now + lateBoundary + TIME_MARGIN + c.by
+                : now - earlyBoundary - TIME_MARGIN - c.by;
+          }
+          break;
+        case 'sub':
+        case 'jti':
+        case 'client_id':
+          delete claims[c.claim];
+          break;
+        case 'extra':
+          claims[c.name] = c.value;
+          break;
+        case 'payload':
+          payload = c.to === 'array' ? ['gauntlet'] : c.to === 'string' ? '"gauntlet"' : 'null';
+          break;
+      }
+    }
+  }
+
+  let parts = forge({
+    header,
+    payload: payload ?? claims,
+    ...(signWith ? { sign: signWith } : { signature: { literal: '' } }),
+  }).split('.');
+  for (const m of mutations) parts = mutate(parts, m, now);
+  return parts.join('.');
+}
+
+function issValue(to: Extract<ClaimChange, { claim: 'iss' }>['to'], issuer: string): unknown {
+  switch (to) {
+    case 'other':
+      return ATTACKER_ISS;
+    case 'absent':
+      return undefined;
+    case 'array':
+      return [issuer];
+    case 'trailing-slash':
+      return issuer.endsWith('/') ? issuer.slice(0, -1) : `${issuer}/`;
+    case 'upper-case':
+      return issuer.toUpperCase() === issuer ? issuer.toLowerCase() : issuer.toUpperCase();
+    case 'empty':
+      return '';
+    case 'number':
+      return 42;
+  }
+}
+
+function audValue(to: Extract<ClaimChange, { claim: 'aud' }>['to'], aud: string): unknown {
+  switch (to) {
+    case 'array':
+      return [aud];
+    case 'array-with-other':
+      return [OTHER_AUD, aud];
+    case 'other':
+      return OTHER_AUD;
+    case 'absent':
+      return undefined;
+    case 'array-of-other':
+      return [OTHER_AUD];
+    case 'empty-array':
+      return [];
+    case 'superstring':
+      return `${aud}.attacker.example`;
+    case 'prefix':
+      return aud.slice(0, Math.max(1, aud.length - 4));
+    case 'upper-case':
+      return aud.toUpperCase() === aud ? aud.toLowerCase() : aud.toUpperCase();
+    case 'number':
+      return 42;
+  }
+}
+
+function mutate(parts: string[], m: Mutation, now: number): string[] {
+  const out = [...parts];
+  const seg = 'segment' in m ? m.segment % out.length : 0;
+  switch (m.mutate) {
+    case 'flip':
+      out[seg] = flipByte(out[seg]!, m.at, m.bit);
+      return out;
+    case 'char':
+      out[seg] = flipChar(out[seg]!, m.at, m.bit);
+      return out;
+    case 'drop':
+      out.splice(seg, 1);
+      return out;
+    case 'duplicate':
+      out.splice(seg, 0, out[seg]!);
+      return out;
+    case 'insert': {
+      const s = out.join('.');
+      const at = m.at % (s.length + 1);
+      return (s.slice(0, at) + m.text + s.slice(at)).split('.');
+    }
+    case 'truncate': {
+      const s = out.join('.');
+      return s.slice(0, Math.max(1, s.length - m.by)).split('.');
+    }
+    case 'tamper': {
+      let claims: unknown;
+      try {
+        claims = JSON.parse(fromB64url(out[1] ?? '').toString('utf8'));
+      } catch {
+        return out;
+      }
+      if (!claims || typeof claims !== 'object' || Array.isArray(claims)) return out;
+      const c = claims as Record<string, unknown>;
+      if (m.claim === 'sub') c.sub = 'admin';
+      else if (m.claim === 'scope') c.scope = 'admin orders:read orders:write';
+      else if (m.claim === 'exp') c.exp = now + 365 * 86_400;
+      else c.aud = OTHER_AUD;
+      out[1] = b64url(JSON.stringify(c));
+      return out;
+    }
+  }
+}
