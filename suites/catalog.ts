@@ -18,6 +18,7 @@ import {
   claimTypes,
   expired,
   expMissing,
+  expType,
   issArray,
   issLookalike,
   issMissing,
@@ -27,7 +28,7 @@ import {
   notYetValid,
   payloadNotObject,
 } from './jwt/claims.ts';
-import { duplicateKeys, malformedEncoding, oversized } from './jwt/encoding.ts';
+import { duplicateKeys, lenientEncoding, malformedEncoding, oversized } from './jwt/encoding.ts';
 import { critUnknown, typConfusion } from './jwt/header.ts';
 import { embeddedJwk, jku, kidInjection, kidUnknown, x5cSelfSigned, x5u } from './jwt/key-selection.ts';
 import {
@@ -71,6 +72,7 @@ export const catalog: Attack[] = [
   notYetValid,
   issuedInFuture,
   expMissing,
+  expType,
   issWrong,
   issLookalike,
   issMissing,
@@ -84,6 +86,7 @@ export const catalog: Attack[] = [
   typConfusion,
   critUnknown,
   // encoding
+  lenientEncoding,
   malformedEncoding,
   duplicateKeys,
   oversized,

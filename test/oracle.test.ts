@@ -5,7 +5,7 @@ import { keyForAlg, TokenFactory } from '../fixtures/forge/factory.ts';
 import { forge } from '../fixtures/forge/token.ts';
 import { generateKeySet, type KeySet, publicJwks } from '../fixtures/issuer/keys.ts';
 import type { Policy } from '../src/manifest/schema.ts';
-import { createOracle, type Oracle } from '../src/oracle/oracle.ts';
+import { createOracle, duplicateMember, type Oracle } from '../src/oracle/oracle.ts';
 import { buildToken, type Recipe, recipeArb } from '../suites/fuzz/arbitraries.ts';
 
 const policy: Policy = {
@@ -15,6 +15,7 @@ const policy: Policy = {
   maxLeewaySeconds: 60,
   typ: 'at+jwt',
   allowQueryToken: false,
+  rejectFutureIat: true,
 };
 
 let trusted: KeySet;
@@ -157,6 +158,34 @@ describe('oracle: what a correct resource server must do', () => {
     });
   });
 
+  test('duplicate claims: the last one counts (RFC 7519 §4), and an RS may also refuse them', async () => {
+    const members = (c: Record<string, unknown>) => JSON.stringify(c).slice(1, -1);
+    const claims = t.claims(undefined, { iat: now() - 30 });
+    const wrongLast = `{${members(claims)},"aud":"https://other.example"}`;
+    const wrongFirst = `{"aud":"https://other.example",${members(claims)}}`;
+    expect(await oracle.judge(t.signed({ raw: wrongLast }))).toMatchObject({
+      accept: false,
+      reason: expect.stringMatching(/"aud"/),
+    });
+    expect((await oracle.judge(t.signed({ raw: wrongLast }))).open).toBeUndefined();
+    expect(await oracle.judge(t.signed({ raw: wrongFirst }))).toMatchObject({
+      accept: true,
+      open: expect.stringMatching(/duplicate payload member "aud"/),
+    });
+    expect(duplicateMember('{"a":{"b":1,"b":2}}')).toBe('b');
+    expect(duplicateMember('[{"a":1},{"a":1}]')).toBeUndefined();
+  });
+
+  test('a future iat is refused only when the policy claims it; otherwise the RS may answer either way', async () => {
+    const token = t.signed(t.claims(undefined, { iat: now() + 600 }));
+    expect(await oracle.judge(token)).toMatchObject({ accept: false });
+    const lax = createOracle({ ...policy, rejectFutureIat: false }, publicJwks(trusted) as JSONWebKeySet);
+    expect(await lax.judge(token)).toMatchObject({
+      accept: true,
+      open: expect.stringMatching(/does not claim/),
+    });
+  });
+
   test('a non-canonical last base64url character (non-zero padding bits) is left open', async () => {
     // EdDSA: a 64-byte signature is 86 characters, the last one carrying 4 padding bits
     const valid = t.signed(t.claims(undefined, { iat: now() - 30 }), t.header('EdDSA'), 'EdDSA');
@@ -169,7 +198,7 @@ describe('oracle: what a correct resource server must do', () => {
 });
 
 describe('recipes', () => {
-  test('recipe → token is deterministic for a given recipe and clock (byte for byte without ECDSA)', async () => {
+  test('recipe → token is deterministic for a given recipe and clock (byte for byte without ECDSA, PSS)', async () => {
     const noEcdsa = (s: KeySet) => ({ keys: s.keys.filter((k) => k.alg !== 'ES256') });
     const fixed = new TokenFactory({
       policy: { ...policy, algorithms: ['RS256', 'EdDSA'] },
@@ -179,13 +208,14 @@ describe('recipes', () => {
     });
     fc.assert(
       fc.property(recipeArb, (r) => {
+        fc.pre(!JSON.stringify(r).includes('"PS')); // RSASSA-PSS signatures are salted, like ECDSA's
         expect(buildToken(r, fixed)).toBe(buildToken(structuredClone(r), fixed));
       }),
       { seed: 1, numRuns: 300 },
     );
   });
 
-  test('ECDSA signatures differ, but the oracle answers the same for every rebuild of a recipe', async () => {
+  test('ECDSA and PSS signatures differ, but the oracle answers the same for every rebuild of a recipe', async () => {
     const recipes = fc.sample(recipeArb, { seed: 2, numRuns: 150 });
     for (const r of recipes) {
       const [a, b] = await Promise.all([oracle.judge(buildToken(r, t)), oracle.judge(buildToken(r, t))]);

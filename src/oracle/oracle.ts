@@ -16,8 +16,8 @@ export interface OracleAnswer {
   reason: string;
   /**
    * Set when the standards let a correct RS answer either way (any leeway up to the policy's maximum plus
-   * clock skew, key selection without a kid, non-canonical base64url). `accept` is then the nominal answer, but
-   * a target that answers otherwise is still correct and must not be reported.
+   * clock skew, key selection by kid, duplicate member names, non-canonical base64url). `accept` is then the
+   * nominal answer, but a target that answers otherwise is still correct and must not be reported.
    */
   open?: string;
 }
@@ -86,7 +86,8 @@ export function createOracle(policy: Policy, trustedJwks: JSONWebKeySet, opts: O
       // RFC 7519 §4.1.4 / §4.1.5: exp and nbf, with at most the policy's leeway
       clockTolerance,
       currentDate: new Date(now * 1000),
-      // jose itself applies RFC 7515 §5.2 (signature by a trusted key whose type fits alg) and §4.1.11 (crit)
+      // jose itself applies RFC 7515 §5.2 (signature by a trusted key whose type fits alg), §4.1.11 (crit),
+      // and RFC 7519 §7.2 (header and payload are JSON objects, UTF-8, registered claims of the right type)
     });
 
   const evaluate = async (token: string, segments: string[], keys: KeyResolver): Promise<OracleAnswer> => {
@@ -112,7 +113,7 @@ export function createOracle(policy: Policy, trustedJwks: JSONWebKeySet, opts: O
     if (typeof claims.iss !== 'string')
       return { accept: false, reason: 'iss is not a string (RFC 7519 §4.1.1)' };
 
-    const times = timeVerdict(claims, now, leeway, skew);
+    const times = timeVerdict(claims, now, leeway, skew, policy.rejectFutureIat);
     if (times.reject) return { accept: false, reason: nominal?.reason ?? times.reject };
     const answer: OracleAnswer = nominal ?? {
       accept: true,
@@ -157,6 +158,7 @@ function timeVerdict(
   now: number,
   leeway: number,
   skew: number,
+  rejectFutureIat: boolean,
 ): { reject?: string; open?: string } {
   const { exp, nbf, iat } = claims;
   const ago = (t: number) => `${Math.round(Math.abs(t - now))} s ${t < now ? 'ago' : 'from now'}`;
@@ -166,10 +168,10 @@ function timeVerdict(
   // RFC 7519 §4.1.5: not before nbf (minus leeway)
   if (typeof nbf === 'number' && nbf >= now + leeway + skew)
     return { reject: `nbf ${ago(nbf)}, beyond the ${leeway} s leeway (RFC 7519 §4.1.5)` };
-  // RFC 7519 §4.1.6 (iat is when the token was issued), RFC 8725 §3.10 (validate every claim that is present):
-  // a token issued further in the future than the leeway allows is refused. jose checks iat only with
-  // maxTokenAge; a careful RS (golang-jwt WithIssuedAt, for one) refuses it.
-  if (typeof iat === 'number' && iat >= now + leeway + skew)
+  // RFC 7519 §4.1.6 (iat is when the token was issued) does not require refusing a future iat, but a policy
+  // may claim it (policy.rejectFutureIat; golang-jwt's WithIssuedAt does it): then a token issued further in
+  // the future than the leeway is refused. jose checks iat only with maxTokenAge.
+  if (rejectFutureIat && typeof iat === 'number' && iat >= now + leeway + skew)
     return {
       reject: `iat ${ago(iat)}, issued in the future beyond the ${leeway} s leeway (RFC 7519 §4.1.6)`,
     };
@@ -177,12 +179,24 @@ function timeVerdict(
     return { open: `exp ${ago(exp)}: inside the leeway band` };
   if (typeof nbf === 'number' && nbf >= now - skew)
     return { open: `nbf ${ago(nbf)}: inside the leeway band` };
-  if (typeof iat === 'number' && iat > now - skew) return { open: `iat ${ago(iat)}: inside the leeway band` };
+  if (typeof iat === 'number' && iat > now - skew)
+    return {
+      open: rejectFutureIat
+        ? `iat ${ago(iat)}: inside the leeway band`
+        : `iat ${ago(iat)}: the policy does not claim to refuse a future iat (RFC 7519 §4.1.6 leaves it to the RS)`,
+    };
   return {};
 }
 
 /** Where the standards leave the choice to the RS although jose accepts. */
 function openSelection(header: Record<string, unknown>, segments: string[], trusted: JSONWebKeySet) {
+  // RFC 7515 §4 and RFC 7519 §4: a parser MUST either refuse duplicate member names or take the last one
+  // (jose: JSON.parse, the last). Either is correct; taking the first is not, and jose's answer covers that.
+  for (const [i, part] of ['header', 'payload'].entries()) {
+    const dup = duplicateMember(Buffer.from(segments[i]!, 'base64url').toString('utf8'));
+    if (dup !== undefined)
+      return `duplicate ${part} member "${dup}": an RS may refuse it or take the last (RFC 7515 §4, RFC 7519 §4)`;
+  }
   // RFC 7515 §4.1.4: kid is OPTIONAL, and RFC 7517 §4.5 leaves key selection to the application. With several
   // trusted keys jose picks the one whose type fits alg; an RS that insists on a kid is correct too.
   if (typeof header.kid !== 'string' && trusted.keys.length > 1)
@@ -190,4 +204,54 @@ function openSelection(header: Record<string, unknown>, segments: string[], trus
   // RFC 4648 §3.5: decoders MAY reject non-zero padding bits; jose (atob) ignores them.
   if (!segments.every(canonicalB64url)) return 'non-canonical base64url: an RS may refuse it (RFC 4648 §3.5)';
   return undefined;
+}
+
+/** The first member name that occurs twice in one object of a JSON text (one JSON.parse accepted), if any. */
+export function duplicateMember(text: string): string | undefined {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const string = (): string => {
+    const start = i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const value = (): string | undefined => {
+    ws();
+    const open = text[i];
+    if (open === '{' || open === '[') {
+      i++;
+      const names = open === '{' ? new Set<string>() : undefined;
+      ws();
+      if (text[i] === '}' || text[i] === ']') {
+        i++;
+        return undefined;
+      }
+      while (i < text.length) {
+        if (names) {
+          ws();
+          const name = string();
+          if (names.has(name)) return name;
+          names.add(name);
+          ws();
+          i++; // ':'
+        }
+        const dup = value();
+        if (dup !== undefined) return dup;
+        ws();
+        if (text[i++] !== ',') return undefined; // '}' or ']'
+      }
+      return undefined;
+    }
+    if (open === '"') string();
+    else while (i < text.length && !',]} \t\n\r'.includes(text[i]!)) i++;
+    return undefined;
+  };
+  try {
+    return value();
+  } catch {
+    return undefined;
+  }
 }

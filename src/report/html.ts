@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Exchange, Reference, TokenEvidence, Verdict } from '../verdict/types.ts';
 import { scrub } from './redact.ts';
-import { type Counts, countVerdicts, isRed, type RunReport, type TargetReport } from './types.ts';
+import { type Counts, countVerdicts, isAdvisory, isRed, type RunReport, type TargetReport } from './types.ts';
 
 /** What the page shows for a verdict: a fail accepted by a baseline is its own (amber) kind, never a pass. */
-type Shown = 'pass' | 'fail' | 'accepted' | 'inconclusive' | 'skipped';
+type Shown = 'pass' | 'fail' | 'accepted' | 'advisory' | 'inconclusive' | 'skipped';
 
 const MAX_EXCHANGES = 50;
 const MAX_LOG_CHARS = 200_000;
@@ -12,10 +12,11 @@ const LABEL: Record<Shown, string> = {
   pass: 'PASS',
   fail: 'FAIL',
   accepted: 'ACCEPTED',
+  advisory: 'ADVISORY',
   inconclusive: 'INCONCLUSIVE',
   skipped: 'SKIPPED',
 };
-const ORDER: Shown[] = ['pass', 'fail', 'accepted', 'inconclusive', 'skipped'];
+const ORDER: Shown[] = ['pass', 'fail', 'accepted', 'advisory', 'inconclusive', 'skipped'];
 
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
@@ -35,7 +36,8 @@ export function esc(value: unknown): string {
 /** Second line of defence: evidence is redacted by the probes, but no token-shaped string may reach the page. */
 const clean = (text: string) => esc(scrub(text, []));
 
-const shown = (v: Verdict): Shown => (v.status === 'fail' && v.accepted ? 'accepted' : v.status);
+const shown = (v: Verdict): Shown =>
+  v.status === 'fail' && v.accepted ? 'accepted' : isAdvisory(v) ? 'advisory' : v.status;
 
 const slug = (s: string) =>
   s
@@ -200,6 +202,7 @@ function overall(report: RunReport): string {
   const notes = [
     `${sum('pass')} passed`,
     `${sum('accepted')} accepted finding(s)`,
+    `${sum('advisory')} advisory (info) finding(s)`,
     `${sum('skipped')} skipped`,
   ];
   return `<p class="overall green">Result: GREEN — no open finding and nothing inconclusive (${notes.join(', ')})</p>`;
@@ -243,7 +246,7 @@ function matrix(report: RunReport, ids: Ids): string {
 }
 
 const CSS = `
-:root{--pass:#1b7f3b;--fail:#c62828;--accepted:#b26a00;--inconclusive:#6a3d9a;--skipped:#6b6b6b}
+:root{--pass:#1b7f3b;--fail:#c62828;--accepted:#b26a00;--advisory:#1565c0;--inconclusive:#6a3d9a;--skipped:#6b6b6b}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d1d1f;max-width:1200px;margin:0 auto;padding:1.5em}
 h1{font-size:1.6em;margin:0 0 .2em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.8em}
 h4{margin:.9em 0 .3em}h5{margin:.5em 0 .2em;font-size:.95em}h6{margin:.3em 0;font-size:.85em;color:#555}
@@ -255,7 +258,7 @@ table{border-collapse:collapse}.grid th,.grid td{border:1px solid #ddd;padding:.
 .kv th,.kv td{padding:.1em .5em;vertical-align:top;text-align:left;font:12px ui-monospace,Menlo,Consolas,monospace}
 .kv td{overflow-wrap:anywhere}
 .badge{display:inline-block;padding:0 .45em;border-radius:3px;color:#fff;font-size:.78em;font-weight:600;letter-spacing:.03em}
-.b-pass{background:var(--pass)}.b-fail{background:var(--fail)}.b-accepted{background:var(--accepted)}
+.b-pass{background:var(--pass)}.b-fail{background:var(--fail)}.b-accepted{background:var(--accepted)}.b-advisory{background:var(--advisory)}
 .b-inconclusive{background:var(--inconclusive)}.b-skipped{background:var(--skipped)}
 .out{display:inline-block;padding:0 .4em;border:1px solid;border-radius:3px;font-size:.78em;font-weight:600}
 .o-rejected,.o-accepted{color:#333}.o-error{color:var(--inconclusive)}
@@ -267,7 +270,7 @@ table{border-collapse:collapse}.grid th,.grid td{border:1px solid #ddd;padding:.
 .verdict{border:1px solid #ddd;border-left:6px solid var(--skipped);margin:.5em 0;padding:.3em .8em}
 .verdict>summary{cursor:pointer;font-weight:600}
 .k-pass{border-left-color:var(--pass)}.k-fail{border-left-color:var(--fail)}
-.k-accepted{border-left-color:var(--accepted)}.k-inconclusive{border-left-color:var(--inconclusive)}
+.k-accepted{border-left-color:var(--accepted)}.k-advisory{border-left-color:var(--advisory)}.k-inconclusive{border-left-color:var(--inconclusive)}
 td.k-fail{color:var(--fail);font-weight:700}
 .sev{font-size:.78em;font-weight:400;border:1px solid #999;border-radius:3px;padding:0 .35em;color:#444}
 .sev-critical,.sev-high{border-color:var(--fail);color:var(--fail)}

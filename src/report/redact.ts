@@ -19,10 +19,20 @@ function decodeSegment(seg: string | undefined): unknown {
     const value: unknown = JSON.parse(text);
     if (depthOf(value, MAX_DEPTH + 1) > MAX_DEPTH)
       return { tooDeep: `JSON nested more than ${MAX_DEPTH} levels`, excerpt: text.slice(0, 200) };
-    return value;
+    return clip(value);
   } catch {
     return { undecodable: text.slice(0, 200) };
   }
+}
+
+/** Long strings (a padded claim, a key) are cut: evidence shows their shape, not megabytes. */
+function clip(value: unknown): unknown {
+  if (typeof value === 'string')
+    return value.length > 300 ? `${value.slice(0, 300)}…(${value.length} chars)` : value;
+  if (Array.isArray(value)) return value.slice(0, 50).map(clip);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clip(v)]));
+  return value;
 }
 
 export function fingerprint(token: string): string {

@@ -33,15 +33,25 @@ export interface RunReport {
   targets: TargetReport[];
 }
 
-export type Counts = Record<Status, number> & { accepted: number };
+/** fail: open findings; accepted: findings in the accepted-findings file; advisory: info-severity findings */
+export type Counts = Record<Status, number> & { accepted: number; advisory: number };
 
 export function countVerdicts(verdicts: Verdict[]): Counts {
-  const c: Counts = { pass: 0, fail: 0, inconclusive: 0, skipped: 0, accepted: 0 };
+  const c: Counts = { pass: 0, fail: 0, inconclusive: 0, skipped: 0, accepted: 0, advisory: 0 };
   for (const v of verdicts) {
     if (v.status === 'fail' && v.accepted) c.accepted++;
+    else if (isAdvisory(v)) c.advisory++;
     else c[v.status]++;
   }
   return c;
+}
+
+/**
+ * An info-severity finding: a deviation no attacker can use alone (it needs a token only the trusted issuer
+ * could sign, or it only loosens parsing). Reported with its evidence; it never makes a run red.
+ */
+export function isAdvisory(v: Verdict): boolean {
+  return v.status === 'fail' && !v.accepted && v.severity === 'info';
 }
 
 /**

@@ -32,7 +32,17 @@ export async function runAttack(attack: Attack, ctx: AttackContext): Promise<Ver
   }
   try {
     const r = await attack.run(ctx);
-    return { ...meta(attack, ctx.targetName), ...r, startedAt, ms: Math.round(performance.now() - t0) };
+    // a finding keeps its accepted tokens first; a pass keeps a sample
+    const keep = r.status === 'pass' ? 6 : 40;
+    const omitted = Math.max(0, r.evidence.length - keep);
+    return {
+      ...meta(attack, ctx.targetName),
+      ...r,
+      evidence: r.evidence.slice(0, keep),
+      ...(omitted ? { evidenceOmitted: omitted } : {}),
+      startedAt,
+      ms: Math.round(performance.now() - t0),
+    };
   } catch (err) {
     return {
       ...meta(attack, ctx.targetName),

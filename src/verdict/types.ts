@@ -44,6 +44,8 @@ export interface Verdict {
   /** positive controls that this verdict stands next to */
   controls: Exchange[];
   evidence: Exchange[];
+  /** exchanges left out of `evidence` to keep reports readable (all counted in the reason) */
+  evidenceOmitted?: number;
   startedAt: string;
   ms: number;
   /** accepted findings (baselines) mark a fail as accepted, never hide it */

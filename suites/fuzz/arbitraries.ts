@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, sign as nodeSign } from 'node:crypto';
 import fc, { type JsonValue } from 'fast-check';
-import { b64url, fromB64url } from '../../fixtures/forge/b64url.ts';
+import { b64url, fromB64url, jsonSegment } from '../../fixtures/forge/b64url.ts';
 import { keyForAlg, type TokenFactory } from '../../fixtures/forge/factory.ts';
 import type { SigningKey } from '../../fixtures/forge/sign.ts';
 import { forge, type Segment } from '../../fixtures/forge/token.ts';
@@ -44,7 +44,11 @@ export type SignChange =
   /** the signature segment left empty */
   | { sign: 'stripped' }
   /** a trusted key of another type signs, the header still names the base alg and kid */
-  | { sign: 'other-key' };
+  | { sign: 'other-key' }
+  /** the trusted RSA key signs with an alg it fits but the allow-list may not hold */
+  | { sign: 'other-alg'; alg: 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' }
+  /** ES256 with the trusted EC key, the signature DER-encoded (not JWS r||s) or all zero (CVE-2022-21449) */
+  | { sign: 'ecdsa'; form: 'der' | 'zero' };
 
 export type TimeClaim = 'exp' | 'nbf' | 'iat';
 export type ClaimChange =
@@ -69,8 +73,12 @@ export type ClaimChange =
    */
   | { claim: TimeClaim; to: 'past' | 'future'; by: number }
   | { claim: TimeClaim | 'sub' | 'jti' | 'client_id'; to: 'absent' }
+  /** exp as a JSON string of the same (valid) time: not a NumericDate (RFC 7519 §2) */
+  | { claim: 'exp'; to: 'string' }
+  /** the claim twice, the wrong value first or last (RFC 7519 §4: refuse, or take the last) */
+  | { claim: 'duplicate'; name: 'iss' | 'aud' | 'exp'; wrong: 'first' | 'last' }
   | { claim: 'extra'; name: 'roles' | 'tenant' | 'x_gauntlet'; value: JsonValue }
-  /** the payload is valid JSON but not an object */
+  /** the payload is valid JSON but not an object (array: the claims wrapped in one) */
   | { claim: 'payload'; to: 'array' | 'string' | 'null' };
 
 export type Mutation =
@@ -187,6 +195,26 @@ const signChange: fc.Arbitrary<SignChange> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constant({ sign: 'stripped' as const }) },
   { weight: 1, arbitrary: fc.constant({ sign: 'other-key' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      sign: fc.constant('other-alg' as const),
+      alg: fc.constantFrom(
+        'RS384' as const,
+        'RS512' as const,
+        'PS256' as const,
+        'PS384' as const,
+        'PS512' as const,
+      ),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      sign: fc.constant('ecdsa' as const),
+      form: fc.constantFrom('der' as const, 'zero' as const),
+    }),
+  },
 );
 
 const timeChange: fc.Arbitrary<ClaimChange> = fc.oneof(
@@ -205,6 +233,7 @@ const timeChange: fc.Arbitrary<ClaimChange> = fc.oneof(
       to: fc.constant('absent' as const),
     }),
   },
+  { weight: 1, arbitrary: fc.constant({ claim: 'exp' as const, to: 'string' as const }) },
 );
 
 const claimChange: fc.Arbitrary<ClaimChange> = fc.oneof(
@@ -254,6 +283,14 @@ const claimChange: fc.Arbitrary<ClaimChange> = fc.oneof(
       claim: fc.constant('extra' as const),
       name: fc.constantFrom('roles' as const, 'tenant' as const, 'x_gauntlet' as const),
       value: fc.jsonValue({ maxDepth: 2 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      claim: fc.constant('duplicate' as const),
+      name: fc.constantFrom('aud' as const, 'iss' as const, 'exp' as const),
+      wrong: fc.constantFrom('first' as const, 'last' as const),
     }),
   },
   {
@@ -379,8 +416,12 @@ export function buildToken(recipe: Recipe, t: TokenFactory, opts: BuildOptions =
   const header: Record<string, unknown> = t.header(alg);
   const claims: Record<string, unknown> = t.claims(opts.scope, { iat: now - TIME_MARGIN, jti });
   const typ = p.typ ?? 'at+jwt';
-  let payload: Segment | undefined;
-  let signWith: { alg: string; key: SigningKey } | null = { alg, key: t.key(alg).privateKey };
+  let shape: Extract<ClaimChange, { claim: 'payload' }>['to'] | undefined;
+  let duplicate: Extract<ClaimChange, { claim: 'duplicate' }> | undefined;
+  let signWith: { alg: string; key: SigningKey } | { ecdsa: 'der' | 'zero' } | null = {
+    alg,
+    key: t.key(alg).privateKey,
+  };
 
   const mutations: Mutation[] = [];
   for (const c of recipe.changes) {
@@ -454,6 +495,22 @@ export function buildToken(recipe: Recipe, t: TokenFactory, opts: BuildOptions =
           signWith = { alg: k.alg, key: k.privateKey };
           break;
         }
+        case 'other-alg': {
+          const k = keyForAlg(t.trusted, 'RS256');
+          if (!k) break;
+          header.alg = c.alg;
+          header.kid = k.kid;
+          signWith = { alg: c.alg, key: k.privateKey };
+          break;
+        }
+        case 'ecdsa': {
+          const k = keyForAlg(t.trusted, 'ES256');
+          if (!k) break;
+          header.alg = 'ES256';
+          header.kid = k.kid;
+          signWith = { ecdsa: c.form };
+          break;
+        }
       }
     } else {
       switch (c.claim) {
@@ -467,6 +524,7 @@ export function buildToken(recipe: Recipe, t: TokenFactory, opts: BuildOptions =
         case 'nbf':
         case 'iat':
           if (c.to === 'absent') delete claims[c.claim];
+          else if (c.to === 'string') claims[c.claim] = String(claims[c.claim]);
           else {
             // exp is valid in the future, nbf and iat in the past: the invalid side starts beyond the leeway
             const lateBoundary = c.claim === 'exp' ? 0 : leeway;
@@ -485,20 +543,50 @@ export function buildToken(recipe: Recipe, t: TokenFactory, opts: BuildOptions =
         case 'extra':
           claims[c.name] = c.value;
           break;
+        case 'duplicate':
+          duplicate = c;
+          break;
         case 'payload':
-          payload = c.to === 'array' ? ['gauntlet'] : c.to === 'string' ? '"gauntlet"' : 'null';
+          shape = c.to;
           break;
       }
     }
   }
 
-  let parts = forge({
-    header,
-    payload: payload ?? claims,
-    ...(signWith ? { sign: signWith } : { signature: { literal: '' } }),
-  }).split('.');
+  const wrong = { iss: ATTACKER_ISS, aud: OTHER_AUD, exp: now - leeway - TIME_MARGIN - 3600 };
+  const payload = payloadOf(claims, shape, duplicate, wrong);
+  let signature: { sign: { alg: string; key: SigningKey } } | { signature: Uint8Array | { literal: string } };
+  if (!signWith) signature = { signature: { literal: '' } };
+  else if ('ecdsa' in signWith) {
+    const input = Buffer.from(`${jsonSegment(header)}.${jsonSegment(payload)}`, 'ascii');
+    const key = keyForAlg(t.trusted, 'ES256')!.privateKey;
+    signature = {
+      signature:
+        signWith.ecdsa === 'zero'
+          ? new Uint8Array(64)
+          : nodeSign('sha256', input, { key, dsaEncoding: 'der' }),
+    };
+  } else signature = { sign: signWith };
+  let parts = forge({ header, payload, ...signature }).split('.');
   for (const m of mutations) parts = mutate(parts, m, now);
   return parts.join('.');
+}
+
+/** The payload as the recipe shapes it: the claims object, wrapped, replaced, or with a duplicate member. */
+function payloadOf(
+  claims: Record<string, unknown>,
+  shape: Extract<ClaimChange, { claim: 'payload' }>['to'] | undefined,
+  duplicate: Extract<ClaimChange, { claim: 'duplicate' }> | undefined,
+  wrong: Record<'iss' | 'aud' | 'exp', unknown>,
+): Segment {
+  if (shape === 'array') return [claims];
+  if (shape === 'string') return 'gauntlet';
+  if (shape === 'null') return { raw: 'null' };
+  if (!duplicate) return claims;
+  const members = JSON.stringify(claims).slice(1, -1);
+  const extra = `${JSON.stringify(duplicate.name)}:${JSON.stringify(wrong[duplicate.name])}`;
+  const all = duplicate.wrong === 'first' ? [extra, members] : [members, extra];
+  return { raw: `{${all.filter(Boolean).join(',')}}` };
 }
 
 function issValue(to: Extract<ClaimChange, { claim: 'iss' }>['to'], issuer: string): unknown {

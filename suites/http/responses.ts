@@ -9,16 +9,16 @@ import { cwe, rfc } from '../../src/catalog/references.ts';
 import type { Attack, AttackContext, AttackResult } from '../../src/catalog/types.ts';
 import type { Exchange } from '../../src/verdict/types.ts';
 
-/** Refusals worth looking at: no token, an invalid token, an expired one, one for another audience. */
-async function refusals(
-  ctx: AttackContext,
-): Promise<{ controls: Exchange[]; refused: Exchange[]; errors: Exchange[] }> {
+/**
+ * Refusals worth looking at: an invalid token of several kinds. Answers that are not refusals (a target that
+ * accepts one of them has another finding; a 500 is a robustness finding) are left to the attacks about them.
+ */
+async function refusals(ctx: AttackContext): Promise<{ controls: Exchange[]; refused: Exchange[] }> {
   const t = ctx.tokens;
   const past = t.now() - t.policy.maxLeewaySeconds - 600;
   const [h, p] = (await t.valid()).split('.');
   const controls: Exchange[] = [];
   const refused: Exchange[] = [];
-  const errors: Exchange[] = [];
   for (const ch of ctx.channels) {
     const before = await ctx.control(ch);
     controls.push(before);
@@ -30,28 +30,30 @@ async function refusals(
         'token for another audience',
       ),
       ch.deliver(`${h}.${p}.${Buffer.from('not the signature').toString('base64url')}`, 'bad signature'),
+      ch.deliver(`${h}.${p}.`, 'no signature'),
       ch.deliver('not-a-jwt', 'garbage token'),
     ]);
-    for (const a of answers) (a.outcome === 'rejected' ? refused : errors).push(a);
+    refused.push(...answers.filter((a) => a.outcome === 'rejected'));
   }
-  return { controls, refused, errors };
+  return { controls, refused };
 }
 
-function inconclusive(controls: Exchange[], errors: Exchange[]): AttackResult | undefined {
+function inconclusive(controls: Exchange[], refused: Exchange[]): AttackResult | undefined {
   const bad = controls.filter((c) => c.outcome !== 'accepted');
-  if (bad.length)
+  if (bad.length) {
     return {
       status: 'inconclusive',
       reason: `positive control not accepted (${bad.map((c) => c.why).join('; ')})`,
       controls,
       evidence: [],
     };
-  if (errors.length)
+  }
+  if (!refused.length)
     return {
       status: 'inconclusive',
-      reason: `no clear refusal: ${errors.map((e) => `${e.label}: ${e.why}`).join('; ')}`,
+      reason: 'the target refused none of the invalid tokens',
       controls,
-      evidence: errors,
+      evidence: [],
     };
   return undefined;
 }
@@ -66,8 +68,8 @@ export const wwwAuthenticate: Attack = {
   references: [rfc('6750', '3'), rfc('6750', '3.1'), rfc('7235', '3.1')],
   requires: ['mint', 'http'],
   async run(ctx) {
-    const { controls, refused, errors } = await refusals(ctx);
-    const stop = inconclusive(controls, errors);
+    const { controls, refused } = await refusals(ctx);
+    const stop = inconclusive(controls, refused);
     if (stop) return stop;
     const anonymous = await Promise.all(ctx.channels.map((c) => c.deliver(null, 'no token')));
     const problems = [
@@ -100,8 +102,8 @@ export const errorLeak: Attack = {
   references: [rfc('6750', '5.2'), cwe(209), cwe(203)],
   requires: ['mint', 'http'],
   async run(ctx) {
-    const { controls, refused, errors } = await refusals(ctx);
-    const stop = inconclusive(controls, errors);
+    const { controls, refused } = await refusals(ctx);
+    const stop = inconclusive(controls, refused);
     if (stop) return stop;
     const problems = refused.flatMap((e) => failures(e, [noReasonInBody]).map((f) => `${e.label}: ${f}`));
     const bodies = new Set(refused.map((e) => e.response?.body ?? ''));

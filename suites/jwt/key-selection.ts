@@ -130,6 +130,8 @@ export const x5u = remoteKeyAttack('x5u');
 
 const TRAVERSAL = '../../../../../../../../../../dev/null';
 
+const EMPTY_SECRET_BASELINE = 'baseline: HS256, harmless unknown kid, empty secret';
+
 export const kidInjection = tokenAttack({
   id: 'JWT-KID-INJECTION',
   title: 'kid injection: path traversal, SQL-ish and command-ish strings, a kid naming another key',
@@ -150,6 +152,7 @@ export const kidInjection = tokenAttack({
     const other = t.trusted.keys.find((k) => k.alg !== t.alg);
     const attackerKey = keyForAlg(t.attacker, t.alg)!;
     return [
+      { ...hs(EMPTY_SECRET_BASELINE, 'gauntlet-no-such-key', ''), informational: true },
       hs('HS256, kid = path traversal to /dev/null, empty secret', TRAVERSAL, ''),
       hs('HS256, kid = /dev/null, empty secret', '/dev/null', ''),
       hs("HS256, kid = SQL injection returning 'gauntlet'", "x' UNION SELECT 'gauntlet' -- ", 'gauntlet'),
@@ -168,6 +171,22 @@ export const kidInjection = tokenAttack({
           ]
         : []),
     ];
+  },
+  // An empty secret accepted whatever the kid is JWT-ALG-HMAC-EMPTY-KEY's finding, not a kid injection.
+  async afterwards(_ctx, result) {
+    const baseline = result.evidence.find((e) => e.label === EMPTY_SECRET_BASELINE);
+    if (result.status !== 'fail' || baseline?.outcome !== 'accepted') return result;
+    const injected = result.evidence.filter(
+      (e) =>
+        e.outcome === 'accepted' && e.label !== EMPTY_SECRET_BASELINE && !e.label.endsWith('empty secret'),
+    );
+    if (injected.length) return result;
+    return {
+      ...result,
+      status: 'pass',
+      reason:
+        'the kid steers nothing: empty-secret HS256 tokens are accepted whatever the kid (that is JWT-ALG-HMAC-EMPTY-KEY), and every other injected kid was refused',
+    };
   },
 });
 

@@ -31,7 +31,6 @@ export const signatureStripped = tokenAttack({
     const unsigned = (header: Record<string, unknown>) => forge({ header, payload: t.claims() });
     return [
       { label: 'empty signature (header.payload.)', token: `${h}.${p}.` },
-      { label: 'no signature segment (header.payload)', token: `${h}.${p}` },
       {
         label: `${t.alg}, unknown kid, empty signature`,
         token: unsigned(t.header(t.alg, { kid: 'gauntlet-no-such-key' })),
@@ -72,7 +71,7 @@ export const signatureMangled = tokenAttack({
 
 export const signatureJunkChars = tokenAttack({
   id: 'JWT-SIG-JUNK-CHARS',
-  title: 'Characters outside base64url inserted into a valid signature, or base64 padding added',
+  title: 'Characters outside base64url inserted into a valid signature',
   area: 'jwt',
   severity: 'medium',
   expectation:
@@ -82,15 +81,12 @@ export const signatureJunkChars = tokenAttack({
     const token = await t.valid();
     const sig = token.split('.')[2]!;
     const mid = sig.length >> 1;
-    const b64 = fromB64url(sig).toString('base64');
     return [
       {
         label: "'!@$%' inserted in the middle",
         token: withSignature(token, `${sig.slice(0, mid)}!@$%${sig.slice(mid)}`),
       },
       { label: 'a space inserted', token: withSignature(token, `${sig.slice(0, mid)} ${sig.slice(mid)}`) },
-      { label: 'standard base64 with padding', token: withSignature(token, b64) },
-      { label: "'==' padding appended", token: withSignature(token, `${sig}==`) },
     ];
   },
 });
@@ -152,14 +148,6 @@ export const ecdsaPsychic = tokenAttack({
       {
         label: 'ES256, r = s = 0 DER encoded',
         token: forge({ header: t.header('ES256'), payload: t.claims(), signature: zeroDer }),
-      },
-      {
-        label: 'ES384, r = s = 0 (96 zero bytes)',
-        token: forge({
-          header: t.header('ES384', { kid: keyForAlg(t.trusted, 'ES256')!.kid }),
-          payload: t.claims(),
-          signature: Buffer.alloc(96),
-        }),
       },
     ];
   },

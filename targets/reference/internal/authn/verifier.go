@@ -136,6 +136,10 @@ func (v *Verifier) keyFor(ctx context.Context, t *jwt.Token) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if v.vuln.Has(vuln.NoAlgAllowlist) {
+		// VULN no_alg_allowlist: the JWK's own "alg" member is not consulted either; only the key type is.
+		k.Alg = ""
+	}
 	if !k.Accepts(alg) {
 		return nil, fmt.Errorf("key %q cannot verify %s", kid, alg)
 	}
