@@ -33,7 +33,8 @@ export function judgeRejections(runs: ChannelRun[], opts: JudgeOptions = {}): At
       (e) => judged(e) && (e.outcome === 'accepted' || (opts.errorsAreFindings && e.outcome === 'error')),
     ),
   );
-  const evidence = [...accepted, ...runs.flatMap((r) => r.exchanges.filter((e) => e.outcome !== 'accepted'))];
+  const findings = new Set(accepted);
+  const evidence = [...accepted, ...runs.flatMap((r) => r.exchanges.filter((e) => !findings.has(e)))];
   if (accepted.length) {
     return {
       status: 'fail',

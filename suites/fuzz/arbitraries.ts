@@ -90,6 +90,8 @@ export type Mutation =
   | { mutate: 'duplicate'; segment: 0 | 1 | 2 }
   | { mutate: 'insert'; at: number; text: string }
   | { mutate: 'truncate'; by: number }
+  /** a segment re-encoded in standard base64 with padding (+, /, =), as a careless encoder writes it */
+  | { mutate: 'std-base64'; segment: 0 | 1 | 2 }
   /** one claim changed after signing, the signature kept */
   | { mutate: 'tamper'; claim: 'sub' | 'scope' | 'exp' | 'aud' };
 
@@ -101,21 +103,25 @@ const PATH_KID = '../../../../../../../../dev/null';
 
 // ---------------------------------------------------------------------------------------------- arbitraries
 
+const w = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ weight, arbitrary });
+/** constants, the first being the one a counterexample shrinks to */
+const one = <const T extends readonly unknown[]>(...values: T) => fc.constantFrom(...values);
+
 /** seconds beyond a boundary: mostly minutes, often hours, sometimes weeks (a 24 h leeway is a real bug) */
 const beyond = fc.oneof(
   { withCrossShrink: true },
-  { weight: 3, arbitrary: fc.integer({ min: 0, max: 600 }) },
-  { weight: 2, arbitrary: fc.integer({ min: 601, max: 86_400 }) },
-  { weight: 2, arbitrary: fc.integer({ min: 86_401, max: 90 * 86_400 }) },
+  w(3, fc.integer({ min: 0, max: 600 })),
+  w(2, fc.integer({ min: 601, max: 86_400 })),
+  w(2, fc.integer({ min: 86_401, max: 90 * 86_400 })),
 );
-const segment = fc.constantFrom<0 | 1 | 2>(2, 1, 0);
+const segment = one<[2, 1, 0]>(2, 1, 0);
 
 const headerChange: fc.Arbitrary<HeaderChange> = fc.oneof(
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      header: fc.constant('alg' as const),
-      to: fc.constantFrom(
+  w(
+    2,
+    fc.record({
+      header: one('alg'),
+      to: one(
         'RS256',
         'ES256',
         'EdDSA',
@@ -133,227 +139,107 @@ const headerChange: fc.Arbitrary<HeaderChange> = fc.oneof(
         '',
       ),
     }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      header: fc.constant('kid' as const),
-      to: fc.constantFrom(
-        'absent' as const,
-        'other-key' as const,
-        'attacker' as const,
-        'unknown' as const,
-        'path' as const,
-      ),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      header: fc.constant('typ' as const),
-      to: fc.constantFrom(
-        'upper-case' as const,
-        'media-type' as const,
-        'absent' as const,
-        'JWT' as const,
-        'dpop+jwt' as const,
-      ),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      header: fc.constant('crit' as const),
-      to: fc.constantFrom('unknown' as const, 'empty' as const, 'registered' as const),
-    }),
-  },
-  { weight: 1, arbitrary: fc.constant({ header: 'extra' as const }) },
+  ),
+  w(1, fc.record({ header: one('kid'), to: one('absent', 'other-key', 'attacker', 'unknown', 'path') })),
+  w(1, fc.record({ header: one('typ'), to: one('upper-case', 'media-type', 'absent', 'JWT', 'dpop+jwt') })),
+  w(1, fc.record({ header: one('crit'), to: one('unknown', 'empty', 'registered') })),
+  w(1, fc.record({ header: one('extra') })),
 );
 
 const signChange: fc.Arbitrary<SignChange> = fc.oneof(
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      sign: fc.constant('attacker' as const),
-      embed: fc.constantFrom('none' as const, 'jwk' as const, 'x5c' as const),
+  w(2, fc.record({ sign: one('attacker'), embed: one('none', 'jwk', 'x5c') })),
+  w(1, fc.record({ sign: one('none'), alg: one('none', 'None', 'NONE', 'nOnE') })),
+  w(
+    2,
+    fc.record({
+      sign: one('hmac'),
+      alg: one('HS256', 'HS384', 'HS512'),
+      secret: one('public-pem', 'empty', 'guess', 'kid-file'),
     }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      sign: fc.constant('none' as const),
-      alg: fc.constantFrom('none' as const, 'None' as const, 'NONE' as const, 'nOnE' as const),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      sign: fc.constant('hmac' as const),
-      alg: fc.constantFrom('HS256' as const, 'HS384' as const, 'HS512' as const),
-      secret: fc.constantFrom('public-pem' as const, 'empty' as const, 'guess' as const, 'kid-file' as const),
-    }),
-  },
-  { weight: 1, arbitrary: fc.constant({ sign: 'stripped' as const }) },
-  { weight: 1, arbitrary: fc.constant({ sign: 'other-key' as const }) },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      sign: fc.constant('other-alg' as const),
-      alg: fc.constantFrom(
-        'RS384' as const,
-        'RS512' as const,
-        'PS256' as const,
-        'PS384' as const,
-        'PS512' as const,
-      ),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      sign: fc.constant('ecdsa' as const),
-      form: fc.constantFrom('der' as const, 'zero' as const),
-    }),
-  },
+  ),
+  w(1, fc.record({ sign: one('stripped') })),
+  w(1, fc.record({ sign: one('other-key') })),
+  w(1, fc.record({ sign: one('other-alg'), alg: one('RS384', 'RS512', 'PS256', 'PS384', 'PS512') })),
+  w(2, fc.record({ sign: one('ecdsa'), form: one('der', 'zero') })),
 );
 
 const timeChange: fc.Arbitrary<ClaimChange> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      claim: fc.constantFrom<TimeClaim>('exp', 'nbf', 'iat'),
-      to: fc.constantFrom('past' as const, 'future' as const),
-      by: beyond,
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      claim: fc.constantFrom<TimeClaim>('exp', 'iat'),
-      to: fc.constant('absent' as const),
-    }),
-  },
-  { weight: 1, arbitrary: fc.constant({ claim: 'exp' as const, to: 'string' as const }) },
+  w(4, fc.record({ claim: one('exp', 'nbf', 'iat'), to: one('past', 'future'), by: beyond })),
+  w(1, fc.record({ claim: one('exp', 'iat'), to: one('absent') })),
+  w(1, fc.record({ claim: one('exp'), to: one('string') })),
 );
 
 const claimChange: fc.Arbitrary<ClaimChange> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      claim: fc.constant('iss' as const),
-      to: fc.constantFrom(
-        'other' as const,
-        'absent' as const,
-        'trailing-slash' as const,
-        'upper-case' as const,
-        'empty' as const,
-        'array' as const,
-        'number' as const,
+  w(
+    4,
+    fc.record({
+      claim: one('iss'),
+      to: one('other', 'absent', 'trailing-slash', 'upper-case', 'empty', 'array', 'number'),
+    }),
+  ),
+  w(
+    4,
+    fc.record({
+      claim: one('aud'),
+      to: one(
+        'array',
+        'array-with-other',
+        'other',
+        'absent',
+        'array-of-other',
+        'empty-array',
+        'superstring',
+        'prefix',
+        'upper-case',
+        'number',
       ),
     }),
-  },
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      claim: fc.constant('aud' as const),
-      to: fc.constantFrom(
-        'array' as const,
-        'array-with-other' as const,
-        'other' as const,
-        'absent' as const,
-        'array-of-other' as const,
-        'empty-array' as const,
-        'superstring' as const,
-        'prefix' as const,
-        'upper-case' as const,
-        'number' as const,
-      ),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      claim: fc.constantFrom('sub' as const, 'jti' as const, 'client_id' as const),
-      to: fc.constant('absent' as const),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      claim: fc.constant('extra' as const),
-      name: fc.constantFrom('roles' as const, 'tenant' as const, 'x_gauntlet' as const),
+  ),
+  w(1, fc.record({ claim: one('sub', 'jti', 'client_id'), to: one('absent') })),
+  w(
+    1,
+    fc.record({
+      claim: one('extra'),
+      name: one('roles', 'tenant', 'x_gauntlet'),
       value: fc.jsonValue({ maxDepth: 2 }),
     }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      claim: fc.constant('duplicate' as const),
-      name: fc.constantFrom('aud' as const, 'iss' as const, 'exp' as const),
-      wrong: fc.constantFrom('first' as const, 'last' as const),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      claim: fc.constant('payload' as const),
-      to: fc.constantFrom('array' as const, 'string' as const, 'null' as const),
-    }),
-  },
+  ),
+  w(2, fc.record({ claim: one('duplicate'), name: one('aud', 'iss', 'exp'), wrong: one('first', 'last') })),
+  w(2, fc.record({ claim: one('payload'), to: one('array', 'string', 'null') })),
 );
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      mutate: fc.constantFrom('flip' as const, 'char' as const),
-      segment,
+  w(
+    3,
+    fc.record({ mutate: one('flip', 'char'), segment, at: fc.nat({ max: 4096 }), bit: fc.nat({ max: 7 }) }),
+  ),
+  w(1, fc.record({ mutate: one('drop', 'duplicate'), segment })),
+  w(1, fc.record({ mutate: one('std-base64'), segment })),
+  // header-safe characters only (no white space: HTTP trims it at the ends, which would hide the change)
+  w(
+    1,
+    fc.record({
+      mutate: one('insert'),
       at: fc.nat({ max: 4096 }),
-      bit: fc.nat({ max: 7 }),
+      text: one('A', '.', '=', '==', '-', '_', '+', '/', '~', '*', '%', '!'),
     }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({ mutate: fc.constantFrom('drop' as const, 'duplicate' as const), segment }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      mutate: fc.constant('insert' as const),
-      at: fc.nat({ max: 4096 }),
-      // header-safe characters only (no white space: HTTP trims it at the ends, which would hide the change)
-      text: fc.constantFrom('A', '.', '=', '==', '-', '_', '+', '/', '~', '*', '%', '!'),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({ mutate: fc.constant('truncate' as const), by: fc.integer({ min: 1, max: 64 }) }),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      mutate: fc.constant('tamper' as const),
-      claim: fc.constantFrom('sub' as const, 'scope' as const, 'exp' as const, 'aud' as const),
-    }),
-  },
+  ),
+  w(1, fc.record({ mutate: one('truncate'), by: fc.integer({ min: 1, max: 64 }) })),
+  w(2, fc.record({ mutate: one('tamper'), claim: one('sub', 'scope', 'exp', 'aud') })),
 );
 
-/** One change to a valid token: mostly claims and header, often who signs, sometimes the bytes. */
+/** One change to a valid token: mostly claims, header and who signs, sometimes the bytes. */
 export const changeArb: fc.Arbitrary<Change> = fc.oneof(
-  { weight: 3, arbitrary: timeChange },
-  { weight: 4, arbitrary: claimChange },
-  { weight: 3, arbitrary: headerChange },
-  { weight: 3, arbitrary: signChange },
-  { weight: 2, arbitrary: mutation },
+  w(3, timeChange),
+  w(4, claimChange),
+  w(3, headerChange),
+  w(4, signChange),
+  w(2, mutation),
 );
 
 /** A change slot that is empty with probability 1 - p/100; it shrinks to empty. */
 const slot = (p: number) =>
-  fc.oneof(
-    { withCrossShrink: true },
-    { weight: 100 - p, arbitrary: fc.constant(null) },
-    { weight: p, arbitrary: changeArb },
-  );
+  fc.oneof({ withCrossShrink: true }, w(100 - p, fc.constant(null)), w(p, changeArb));
 
 /**
  * Recipes near the accept/reject boundary: about 10 % unchanged valid tokens, most with one change, some with
@@ -361,7 +247,7 @@ const slot = (p: number) =>
  */
 export const recipeArb: fc.Arbitrary<Recipe> = fc
   .record({
-    alg: fc.constantFrom<BaseAlg>('RS256', 'ES256', 'EdDSA'),
+    alg: one('RS256', 'ES256', 'EdDSA'),
     slots: fc.tuple(slot(88), slot(20), slot(8), slot(4)),
   })
   .map(({ alg, slots }) => ({ alg, changes: slots.filter((c): c is Change => c !== null) }));
@@ -654,6 +540,9 @@ function mutate(parts: string[], m: Mutation, now: number): string[] {
       const at = m.at % (s.length + 1);
       return (s.slice(0, at) + m.text + s.slice(at)).split('.');
     }
+    case 'std-base64':
+      out[seg] = fromB64url(out[seg]!).toString('base64');
+      return out;
     case 'truncate': {
       const s = out.join('.');
       return s.slice(0, Math.max(1, s.length - m.by)).split('.');

@@ -156,7 +156,7 @@ export const kidInjection = tokenAttack({
       hs('HS256, kid = path traversal to /dev/null, empty secret', TRAVERSAL, ''),
       hs('HS256, kid = /dev/null, empty secret', '/dev/null', ''),
       hs("HS256, kid = SQL injection returning 'gauntlet'", "x' UNION SELECT 'gauntlet' -- ", 'gauntlet'),
-      hs('HS256, kid = shell command printing nothing', 'x|true', ''),
+      hs('HS256, kid = shell command printing nothing, empty secret', 'x|true', ''),
       hs('HS256, kid = shell substitution', '$(printf gauntlet)', 'gauntlet'),
       ...(other
         ? [

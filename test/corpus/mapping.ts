@@ -13,6 +13,8 @@ export const ATTACK_CLASS: Readonly<Record<string, string>> = {
   'JWT-ALG-HMAC-PUBKEY-JWK': 'key-confusion-hmac-jwk',
   'JWT-ALG-HMAC-EMPTY-KEY': 'empty-hmac-key',
   'JWT-KEY-EMBEDDED-JWK': 'embedded-jwk',
+  // a key carried in the token itself, as an x5c chain instead of a jwk: the same class of flaw
+  'JWT-KEY-X5C-SELF-SIGNED': 'embedded-jwk',
   'JWT-SIG-STRIPPED': 'signature-stripped',
   'JWT-SIG-ECDSA-PSYCHIC': 'psychic-signature',
   'JWT-HDR-CRIT-UNKNOWN': 'crit-ignored',
@@ -20,6 +22,8 @@ export const ATTACK_CLASS: Readonly<Record<string, string>> = {
   'JWT-PAYLOAD-NOT-OBJECT': 'payload-not-object',
   'JWT-SIG-JUNK-CHARS': 'malformed-signature',
   'JWT-CLAIM-EXP-MISSING': 'exp-not-required',
+  // an exp the check cannot read is an exp that is not required
+  'JWT-CLAIM-EXP-TYPE': 'exp-not-required',
   'JWT-CLAIM-ISS-MISSING': 'iss-aud-not-required',
   'JWT-CLAIM-AUD-MISSING': 'iss-aud-not-required',
 };

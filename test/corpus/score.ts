@@ -1,4 +1,4 @@
-import type { TargetReport } from '../../src/report/types.ts';
+import { isAdvisory, type TargetReport } from '../../src/report/types.ts';
 import type { CorpusEntry } from './corpus.ts';
 import { classOf } from './mapping.ts';
 
@@ -28,6 +28,8 @@ export interface EntryScore {
   inconclusive?: string;
   /** attacks that were inconclusive on a tested target (no clear answer): shown, not scored */
   unclear: Finding[];
+  /** advisory (info-severity) findings: reported, never red, not scored (see isAdvisory) */
+  advisory: string[];
   right: boolean;
 }
 
@@ -62,11 +64,12 @@ export function scoreEntry(entry: CorpusEntry, target: TargetReport | undefined)
       nonCve: [],
       inconclusive,
       unclear: [],
+      advisory: [],
       right: false,
     };
   }
   const findings: Finding[] = target!.verdicts
-    .filter((v) => v.status === 'fail')
+    .filter((v) => v.status === 'fail' && !isAdvisory(v))
     .map((v) => ({ class: classOf(v.attackId), attack: v.attackId, evidence: v.reason }));
   const reported = new Set(findings.map((f) => f.class));
   const also = new Set(Object.values(entry.also_accepts ?? {}).map((a) => a.class));
@@ -88,6 +91,7 @@ export function scoreEntry(entry: CorpusEntry, target: TargetReport | undefined)
     falsePositives,
     nonCve,
     unclear,
+    advisory: uniq(target!.verdicts.filter(isAdvisory).map((v) => v.attackId)),
     right: missed.length === 0 && falsePositives.length === 0,
   };
 }
