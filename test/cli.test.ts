@@ -95,7 +95,9 @@ describe('main job against a url target', () => {
     const res = results(r.report);
     expect(res.targets[0]!.launch).toBe('url');
     expect(res.targets[0]!.verdicts.length).toBeGreaterThan(10);
-    expect(res.targets[0]!.verdicts.filter((v) => v.status !== 'pass')).toEqual([]);
+    // attacks that do not apply to this manifest (no scoped endpoint, no future-iat claim) are skipped
+    expect(res.targets[0]!.verdicts.filter((v) => v.status !== 'pass' && v.status !== 'skipped')).toEqual([]);
+    expect(res.targets[0]!.verdicts.filter((v) => v.status === 'pass').length).toBeGreaterThan(30);
     expect(readFileSync(join(r.report, 'junit.xml'), 'utf8')).toContain('<testsuite name="staging"');
     expect(readFileSync(join(r.report, 'index.html'), 'utf8')).toContain('GREEN');
     const jwks = JSON.parse(readFileSync(join(dir, 'staging-jwks.json'), 'utf8')) as {
@@ -112,6 +114,7 @@ describe('main job against a url target', () => {
     });
     expect(r.code).toBe(1);
     const statuses = new Set(results(r.report).targets[0]!.verdicts.map((v) => v.status));
+    statuses.delete('skipped');
     expect([...statuses]).toEqual(['inconclusive']);
   });
 

@@ -204,47 +204,83 @@ async function fuzzChannel(
     }
   };
 
-  const deadline = Date.now() + budgetMs;
-  for (const direction of ['accept', 'reject'] as const) {
-    const property = fc.asyncProperty(
-      recipeArb,
-      async (recipe) => (await observe(recipe))?.disagreement !== direction,
-    );
-    const details = await fc.check<[Recipe]>(property, {
-      seed: options.seed,
-      numRuns: options.runs,
-      ...(options.path ? { path: options.path, endOnFailure: true } : {}),
-      // (the plugin is typed Plugin<unknown>, which fast-check 4.10's Parameters<Ts> does not accept)
-      plugins: [fc.interruptAfterTimeLimit(Math.max(deadline - Date.now(), 1000)) as Plugin<[Recipe]>],
-    });
-    result.passes[direction] = { runs: details.numRuns, interrupted: details.interrupted };
-    if (!details.failed) continue;
-    if (!details.counterexample || details.counterexamplePath === null) {
-      result.harnessErrors.push(
-        `fast-check stopped without a counterexample (${details.interrupted ? 'time budget spent before the first run' : describeError(details.errorInstance)})`,
-      );
-      continue;
-    }
-    const [recipe] = details.counterexample;
+  const finding = async (
+    direction: Direction,
+    recipe: Recipe,
+    path: string,
+    runs: number,
+    shrinks: number,
+  ): Promise<void> => {
     const observation = await observe(recipe);
-    if (!observation) continue;
-    const path = details.counterexamplePath;
+    if (observation?.disagreement !== direction) return;
     const confirmation = await send(recipe, `confirmation: ${recipeText(recipe)}`);
     result.findings[direction] = {
       direction,
       channel: channel.name,
       recipe,
-      seed: details.seed,
+      seed: options.seed,
       path,
-      replay: replayCommand(details.seed, path),
-      runs: details.numRuns,
-      shrinks: details.numShrinks,
+      replay: replayCommand(options.seed, path),
+      runs,
+      shrinks,
       observation,
       ...(confirmation ? { confirmation } : {}),
     };
+  };
+
+  if (options.path) {
+    // replay: exactly the recipe at seed + path, sent once, judged in both directions
+    const recipe = recipeAt(options.seed, options.path);
+    for (const direction of ['accept', 'reject'] as const) {
+      await finding(direction, recipe, options.path, 1, 0);
+      result.passes[direction] = { runs: 1, interrupted: false };
+    }
+  } else {
+    const deadline = Date.now() + budgetMs;
+    for (const direction of ['accept', 'reject'] as const) {
+      const property = fc.asyncProperty(
+        recipeArb,
+        async (recipe) => (await observe(recipe))?.disagreement !== direction,
+      );
+      const details = await fc.check<[Recipe]>(property, {
+        seed: options.seed,
+        numRuns: options.runs,
+        // (the plugin is typed Plugin<unknown>, which fast-check 4.10's Parameters<Ts> does not accept)
+        plugins: [fc.interruptAfterTimeLimit(Math.max(deadline - Date.now(), 1000)) as Plugin<[Recipe]>],
+      });
+      result.passes[direction] = { runs: details.numRuns, interrupted: details.interrupted };
+      if (!details.failed) continue;
+      if (!details.counterexample || details.counterexamplePath === null) {
+        result.harnessErrors.push(
+          `fast-check stopped without a counterexample (${details.interrupted ? 'time budget spent before the first run' : describeError(details.errorInstance)})`,
+        );
+        continue;
+      }
+      await finding(
+        direction,
+        details.counterexample[0],
+        details.counterexamplePath,
+        details.numRuns,
+        details.numShrinks,
+      );
+    }
   }
   result.after = await ctx.control(channel);
   return result;
+}
+
+/** The recipe fast-check generates for `seed` at `path` (a run index, then shrink steps): nothing is sent. */
+export function recipeAt(seed: number, path: string): Recipe {
+  let found: Recipe | undefined;
+  fc.check(
+    fc.property(recipeArb, (recipe) => {
+      found = recipe;
+      return false;
+    }),
+    { seed, path, numRuns: 1, endOnFailure: true },
+  );
+  if (!found) throw new GauntletError(`GAUNTLET_FUZZ_PATH ${path} names no recipe for seed ${seed}`);
+  return found;
 }
 
 /** Runs the differential fuzz on every channel of the target, one after the other, within the time budget. */
