@@ -30,7 +30,15 @@ import {
 } from './jwt/claims.ts';
 import { duplicateKeys, lenientEncoding, malformedEncoding, oversized } from './jwt/encoding.ts';
 import { critUnknown, typConfusion } from './jwt/header.ts';
-import { embeddedJwk, jku, kidInjection, kidUnknown, x5cSelfSigned, x5u } from './jwt/key-selection.ts';
+import {
+  embeddedJwk,
+  jku,
+  kidInjection,
+  kidRefetchFlood,
+  kidUnknown,
+  x5cSelfSigned,
+  x5u,
+} from './jwt/key-selection.ts';
 import {
   ecdsaDer,
   ecdsaPsychic,
@@ -58,6 +66,7 @@ export const catalog: Attack[] = [
   x5cSelfSigned,
   kidInjection,
   kidUnknown,
+  kidRefetchFlood,
   // signature
   signatureStripped,
   signatureMangled,

@@ -3,6 +3,7 @@ import type { Reference } from '../verdict/types.ts';
 const RFC_TITLES: Record<string, string> = {
   '6750': 'OAuth 2.0 Bearer Token Usage',
   '7515': 'JSON Web Signature',
+  '7517': 'JSON Web Key',
   '7518': 'JSON Web Algorithms',
   '7519': 'JSON Web Token',
   '8725': 'JSON Web Token Best Current Practices',

@@ -39,6 +39,8 @@ export interface AttackContext {
   issuer?: IssuerServer;
   /** a server on 127.0.0.1 the attacker controls (jku/x5u targets), started on first use */
   attackerServer(): Promise<IssuerServer>;
+  /** how often the target fetched a path of the harness issuer (e.g. /jwks.json); undefined: no issuer */
+  issuerHits(path: string): Promise<number | undefined>;
   /** the target's TLS server certificate (PEM) per channel base URL, when it has one */
   tlsCertificates(): Promise<string[]>;
   /** a positive control on a channel: a valid token must be accepted there, now */

@@ -1,6 +1,7 @@
+import { Agent, request } from 'undici';
 import { TokenFactory } from '../../fixtures/forge/factory.ts';
 import { generateKeySet, type KeySet } from '../../fixtures/issuer/keys.ts';
-import { type IssuerServer, startIssuer } from '../../fixtures/issuer/server.ts';
+import { HITS_PATH, type IssuerServer, startIssuer } from '../../fixtures/issuer/server.ts';
 import { capabilitiesOf } from '../capabilities.ts';
 import type { AttackContext, Channel } from '../catalog/types.ts';
 import type { Endpoint, Manifest } from '../manifest/schema.ts';
@@ -15,6 +16,8 @@ export interface ContextInput {
   attacker?: KeySet;
   httpCa?: string;
   issuer?: IssuerServer;
+  /** the harness issuer's address when it runs in another process (vitest's main process) */
+  issuerBase?: string;
   /** share one factory between targets with the same policy and keys: each distinct token is signed once */
   tokens?: TokenFactory;
 }
@@ -92,6 +95,16 @@ export async function createContext(input: ContextInput): Promise<RunContext> {
     endpointChannels,
     ...(input.issuer ? { issuer: input.issuer } : {}),
     attackerServer: sharedAttackerServer,
+    async issuerHits(path: string): Promise<number | undefined> {
+      if (input.issuer) return input.issuer.hits(path);
+      if (!input.issuerBase) return undefined;
+      const res = await request(`${input.issuerBase}${HITS_PATH}?path=${encodeURIComponent(path)}`, {
+        ...(input.httpCa ? { dispatcher: new Agent({ connect: { ca: input.httpCa } }) } : {}),
+        headersTimeout: 3000,
+        bodyTimeout: 3000,
+      });
+      return ((await res.body.json()) as { hits: number }).hits;
+    },
     tlsCertificates(): Promise<string[]> {
       certs ??= (async () => {
         const pem = m.channels.http ? await fetchServerCertificate(m.channels.http.baseUrl) : undefined;

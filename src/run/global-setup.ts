@@ -27,6 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       manifest: running.manifest,
       ...(running.keys ? { keys: serializeKeySet(running.keys) } : {}),
       ...(running.httpCa ? { httpCa: running.httpCa } : {}),
+      ...(running.issuer ? { issuerBase: running.issuer.base } : {}),
       ...(accepted ? { accepted } : {}),
     });
     return () => running.stop();

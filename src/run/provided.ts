@@ -8,6 +8,8 @@ export interface ProvidedRun {
   manifest: Manifest;
   keys?: SerializedKey[];
   httpCa?: string;
+  /** where the harness issuer listens, to ask it what the target fetched */
+  issuerBase?: string;
   /** the target's accepted findings (manifest `acceptedFindings`), checked at set-up */
   accepted?: AcceptedFinding[];
 }

@@ -16,6 +16,7 @@ export function defineAttackSuite(area: string, attacks: Attack[]): void {
       manifest: run.manifest,
       ...(run.keys ? { trusted: deserializeKeySet(run.keys) } : {}),
       ...(run.httpCa ? { httpCa: run.httpCa } : {}),
+      ...(run.issuerBase ? { issuerBase: run.issuerBase } : {}),
     });
   });
   afterAll(() => ctx?.close());

@@ -91,7 +91,8 @@ export async function scanFleet(targets: Target[], opts: FleetOptions): Promise<
         trusted: shared.keys,
         tokens: factoryFor(running.manifest.policy),
         ...(running.httpCa ? { httpCa: running.httpCa } : {}),
-        ...(running.issuer ? { issuer: running.issuer } : {}),
+        // a shared issuer's fetch counts mix all targets: only a target's own issuer may answer for it
+        ...(running.issuer && running.issuer !== shared.issuer ? { issuer: running.issuer } : {}),
       });
       let verdicts = await runCatalog(opts.catalog, ctx, opts.attackConcurrency).finally(() => ctx.close());
       const baseline = accepted.get(t.name);

@@ -5,7 +5,9 @@ import { publicJwks } from '../../fixtures/issuer/keys.ts';
 import { toPem } from '../../fixtures/pki/pem.ts';
 import { cve, cwe, rfc } from '../../src/catalog/references.ts';
 import { tokenAttack } from '../../src/catalog/token-attack.ts';
-import type { AttackContext, AttackResult } from '../../src/catalog/types.ts';
+import type { Attack, AttackContext, AttackResult } from '../../src/catalog/types.ts';
+import { type ChannelRun, judgeRejections } from '../../src/verdict/judge.ts';
+import type { Exchange } from '../../src/verdict/types.ts';
 
 export const embeddedJwk = tokenAttack({
   id: 'JWT-KEY-EMBEDDED-JWK',
@@ -213,3 +215,64 @@ export const kidUnknown = tokenAttack({
     ];
   },
 });
+
+const FLOOD = 12;
+
+/** Unknown kids must not each cost a JWKS fetch: that turns every anonymous request into issuer traffic. */
+export const kidRefetchFlood: Attack = {
+  id: 'JWT-KID-REFETCH-FLOOD',
+  title: 'A burst of unknown kids: does each one make the target refetch the JWKS?',
+  area: 'jwt',
+  severity: 'medium',
+  expectation: `${FLOOD} tokens with ${FLOOD} different unknown kids cause at most a couple of JWKS fetches (a bounded refresh), not one each.`,
+  references: [rfc('8725', '3.10'), rfc('7517', '5'), cwe(400), cwe(770)],
+  requires: ['mint'],
+  async run(ctx) {
+    const jwksPath = ctx.issuer ? new URL(ctx.issuer.jwksUri).pathname : '/jwks.json';
+    const before = await ctx.issuerHits(jwksPath);
+    if (before === undefined || before === 0) {
+      return {
+        status: 'skipped',
+        reason: 'the target does not fetch the JWKS from the harness issuer (fetches cannot be counted)',
+        controls: [],
+        evidence: [],
+      };
+    }
+    const t = ctx.tokens;
+    const key = keyForAlg(t.attacker, t.alg)!;
+    const tokens = Array.from({ length: FLOOD }, (_, i) => ({
+      label: `unknown kid #${i + 1}`,
+      token: forge({
+        header: t.header(t.alg, { kid: `gauntlet-flood-${randomBytes(6).toString('hex')}` }),
+        payload: t.claims(),
+        sign: { alg: t.alg, key: key.privateKey },
+      }),
+    }));
+    const runs: ChannelRun[] = [];
+    for (const ch of ctx.channels) {
+      const control = await ctx.control(ch);
+      if (control.outcome !== 'accepted') {
+        runs.push({ channel: ch.name, before: control, exchanges: [] });
+        continue;
+      }
+      const exchanges: Exchange[] = [];
+      for (const c of tokens) exchanges.push(await ch.deliver(c.token, c.label));
+      runs.push({ channel: ch.name, before: control, exchanges, after: await ctx.control(ch) });
+    }
+    const result = judgeRejections(runs);
+    if (result.status !== 'pass') return result;
+    const fetched = ((await ctx.issuerHits(jwksPath)) ?? before) - before;
+    const sent = FLOOD * runs.length;
+    if (fetched > 3) {
+      return {
+        ...result,
+        status: 'fail',
+        reason: `${sent} tokens with unknown kids made the target fetch the JWKS ${fetched} times: each anonymous request becomes issuer traffic`,
+      };
+    }
+    return {
+      ...result,
+      reason: `${sent} tokens with unknown kids refused; the JWKS was fetched ${fetched} time(s)`,
+    };
+  },
+};

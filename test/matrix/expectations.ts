@@ -16,6 +16,7 @@ const SIGNATURE_NOT_CHECKED = [
   'JWT-KEY-X5C-SELF-SIGNED',
   'JWT-KID-INJECTION',
   'JWT-KID-UNKNOWN',
+  'JWT-KID-REFETCH-FLOOD',
   'JWT-SIG-STRIPPED',
   'JWT-SIG-MANGLED',
   'JWT-SIG-UNKNOWN-KEY',
@@ -35,6 +36,7 @@ export const EXPECTED_RED: Record<string, string[]> = {
   jku_follow: ['JWT-KEY-JKU'],
   x5c_trust: ['JWT-KEY-X5C-SELF-SIGNED'],
   kid_injection: ['JWT-KID-INJECTION'],
+  jwks_refetch_unbounded: ['JWT-KID-REFETCH-FLOOD'],
   crit_ignored: ['JWT-HDR-CRIT-UNKNOWN'],
   no_alg_allowlist: ['JWT-ALG-OUTSIDE-POLICY'],
   psychic_signature: ['JWT-SIG-ECDSA-PSYCHIC'],
@@ -111,7 +113,6 @@ export const NOT_YET_PROVEN: Record<string, string> = {
     'revocation attacks need the authorization server (revoke capability): lifecycle issue',
   revocation_fail_open:
     'revocation attacks need the authorization server (revoke capability): lifecycle issue',
-  jwks_refetch_unbounded: 'needs a JWKS-fetch counting attack against the harness issuer: lifecycle issue',
   tls10: 'transport attacks (TLS, mTLS): transport issue',
   weak_ciphers: 'transport attacks (TLS, mTLS): transport issue',
   plaintext_port: 'transport attacks (TLS, mTLS): transport issue',

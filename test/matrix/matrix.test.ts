@@ -19,6 +19,7 @@ async function scan(vuln: string, keys: KeySet, harnessKeys = keys): Promise<Ver
       manifest: running.manifest,
       trusted: harnessKeys,
       ...(running.httpCa ? { httpCa: running.httpCa } : {}),
+      ...(running.issuer ? { issuer: running.issuer } : {}),
     });
     try {
       return await runCatalog(catalog, ctx);
