@@ -1,5 +1,6 @@
 import type { Attack } from '../src/catalog/types.ts';
 import { validTokenControl } from './control/valid-token.ts';
+import { fuzzDiffAccept, fuzzDiffReject } from './fuzz/differential.ts';
 import { bearerInQuery } from './http/bearer.ts';
 import { errorLeak, wwwAuthenticate } from './http/responses.ts';
 import { scopeInsufficient } from './http/scope.ts';
@@ -104,6 +105,9 @@ export const catalog: Attack[] = [
   wwwAuthenticate,
   errorLeak,
   scopeInsufficient,
+  // property-based differential fuzzing against the oracle
+  fuzzDiffAccept,
+  fuzzDiffReject,
 ];
 
 export const areas = [...new Set(catalog.map((a) => a.area))];

@@ -33,9 +33,7 @@ let attackerServer: Promise<IssuerServer> | undefined;
 /** The attacker's own web server on 127.0.0.1 (jku/x5u targets); one per process, closed at exit. */
 function sharedAttackerServer(): Promise<IssuerServer> {
   attackerServer ??= attackerKeySet().then(async (keys) => {
-    const srv = await startIssuer({ keys, issuer: 'https://attacker.invalid' });
-    process.once('beforeExit', () => void srv.close());
-    return srv;
+    return startIssuer({ keys, issuer: 'https://attacker.invalid', unref: true });
   });
   return attackerServer;
 }

@@ -59,9 +59,21 @@ export function fuzzOptions(env: NodeJS.ProcessEnv = process.env): FuzzOptions {
   };
 }
 
-/** How a fuzz run is reproduced: the same seed and path, the fuzz suite only. */
-export const replayCommand = (seed: number, path: string) =>
-  `GAUNTLET_FUZZ_SEED=${seed} GAUNTLET_FUZZ_PATH=${path} npm test -- suites/fuzz`;
+const shellWord = (s: string) => (/^[\w.,/:@%+=-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
+/** How a counterexample is replayed: the same target selection, seed and path, the fuzz suite only. */
+export function replayCommand(seed: number, path: string, env: NodeJS.ProcessEnv = process.env): string {
+  const target = ['GAUNTLET_TARGET', 'VULN'].filter((k) => env[k]).map((k) => `${k}=${shellWord(env[k]!)}`);
+  return [
+    ...target,
+    `GAUNTLET_FUZZ_SEED=${seed}`,
+    `GAUNTLET_FUZZ_PATH=${path}`,
+    'npm test -- suites/fuzz',
+  ].join(' ');
+}
+
+/** What the fuzz needs from a run context. */
+export type FuzzContext = Pick<AttackContext, 'policy' | 'tokens' | 'channels' | 'control'>;
 
 /** One generated token: what the oracle said and what the target did. */
 export interface Observation {
@@ -140,7 +152,7 @@ const SAMPLE = 6;
 const KEEP_ERRORS = 10;
 
 async function fuzzChannel(
-  ctx: AttackContext,
+  ctx: FuzzContext,
   channel: Channel,
   oracle: Oracle,
   options: FuzzOptions,
@@ -284,7 +296,7 @@ export function recipeAt(seed: number, path: string): Recipe {
 }
 
 /** Runs the differential fuzz on every channel of the target, one after the other, within the time budget. */
-export async function runFuzz(ctx: AttackContext, options: FuzzOptions): Promise<FuzzRun> {
+export async function runFuzz(ctx: FuzzContext, options: FuzzOptions): Promise<FuzzRun> {
   const t0 = Date.now();
   const oracle = createOracle(ctx.policy, publicJwks(ctx.tokens.trusted) as JSONWebKeySet);
   const channels: ChannelFuzz[] = [];

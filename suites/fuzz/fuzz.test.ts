@@ -1,10 +1,12 @@
 import { vi } from 'vitest';
 import { defineAttackSuite } from '../../src/run/suite.ts';
 import { catalog } from '../catalog.ts';
-import { fuzzAttacks, fuzzTimeoutMs } from './differential.ts';
+import { fuzzTimeoutMs } from './differential.ts';
 
 // GAUNTLET_FUZZ=soak runs for minutes: the test timeout follows the configured budget
 vi.setConfig({ testTimeout: fuzzTimeoutMs() });
 
-const listed = catalog.filter((a) => a.area === 'fuzz');
-defineAttackSuite('fuzz', listed.length ? listed : fuzzAttacks);
+defineAttackSuite(
+  'fuzz',
+  catalog.filter((a) => a.area === 'fuzz'),
+);
