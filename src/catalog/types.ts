@@ -48,6 +48,9 @@ export interface AttackContext {
 }
 
 export interface AttackResult {
+  /** the scripted attack that covers the same flaw (a fuzz finding), whose severity the verdict then takes */
+  relatedAttack?: string;
+  severity?: Severity;
   /** `skipped` only when the attack does not apply to the declared policy (the reason says why) */
   status: Status;
   reason: string;

@@ -38,6 +38,7 @@ export async function runAttack(attack: Attack, ctx: AttackContext): Promise<Ver
     return {
       ...meta(attack, ctx.targetName),
       ...r,
+      severity: r.severity ?? attack.severity,
       evidence: r.evidence.slice(0, keep),
       ...(omitted ? { evidenceOmitted: omitted } : {}),
       startedAt,

@@ -48,6 +48,8 @@ export interface Verdict {
   evidenceOmitted?: number;
   startedAt: string;
   ms: number;
+  /** the scripted attack that covers the same flaw, for a finding of the fuzzer */
+  relatedAttack?: string;
   /** accepted findings (baselines) mark a fail as accepted, never hide it */
   accepted?: { justification: string; expires?: string };
 }

@@ -1,5 +1,6 @@
 import fc, { type Plugin } from 'fast-check';
 import type { JSONWebKeySet } from 'jose';
+import type { TokenFactory } from '../../fixtures/forge/factory.ts';
 import { publicJwks } from '../../fixtures/issuer/keys.ts';
 import { cwe, rfc } from '../../src/catalog/references.ts';
 import type { Attack, AttackContext, AttackResult, Channel } from '../../src/catalog/types.ts';
@@ -7,6 +8,7 @@ import { describeError, GauntletError } from '../../src/errors.ts';
 import { createOracle, type Oracle, type OracleAnswer } from '../../src/oracle/oracle.ts';
 import type { Exchange } from '../../src/verdict/types.ts';
 import { buildToken, type Recipe, recipeArb, recipeText } from './arbitraries.ts';
+import { relatedAttack } from './related.ts';
 
 /** accept: the target accepts what the oracle rejects (a hole); reject: it refuses what the oracle accepts. */
 export type Direction = 'accept' | 'reject';
@@ -25,7 +27,9 @@ export interface FuzzOptions {
 export const DEFAULT_FUZZ = { runs: 150, seconds: 15 } as const;
 export const SOAK_FUZZ = { runs: 5000, seconds: 300 } as const;
 
-const randomSeed = () => Math.floor(Math.random() * 0x7fffffff);
+/** One seed per process unless set: targets scanned together see the same recipes, so tokens are reused. */
+const PROCESS_SEED = Math.floor(Math.random() * 0x7fffffff);
+const randomSeed = () => PROCESS_SEED;
 
 /**
  * Options from the environment: GAUNTLET_FUZZ_RUNS, GAUNTLET_FUZZ_SECONDS, GAUNTLET_FUZZ=soak (nightly: 5000
@@ -151,6 +155,17 @@ function disagreement(oracle: OracleAnswer, exchange: Exchange): Direction | und
 const SAMPLE = 6;
 const KEEP_ERRORS = 10;
 
+/** Each distinct recipe is built and signed once per token factory, however many targets share it. */
+const tokenCache = new WeakMap<TokenFactory, Map<string, string>>();
+function cachedToken(recipe: Recipe, tokens: TokenFactory, scope: { scope?: string }): string {
+  let cache = tokenCache.get(tokens);
+  if (!cache) tokenCache.set(tokens, (cache = new Map()));
+  const key = `${scope.scope ?? ''} ${recipeText(recipe)}`;
+  let token = cache.get(key);
+  if (token === undefined) cache.set(key, (token = buildToken(recipe, tokens, scope)));
+  return token;
+}
+
 async function fuzzChannel(
   ctx: FuzzContext,
   channel: Channel,
@@ -175,9 +190,9 @@ async function fuzzChannel(
   const samples = { accepted: 0, rejected: 0 };
 
   /** builds the token now, asks the oracle and the target; never throws */
-  const send = async (recipe: Recipe, label: string): Promise<Observation | undefined> => {
+  const send = async (recipe: Recipe, label: string, fresh = false): Promise<Observation | undefined> => {
     try {
-      const token = buildToken(recipe, ctx.tokens, scope);
+      const token = fresh ? buildToken(recipe, ctx.tokens, scope) : cachedToken(recipe, ctx.tokens, scope);
       const [answer, exchange] = await Promise.all([oracle.judge(token), channel.deliver(token, label)]);
       const d = disagreement(answer, exchange);
       return { recipe, oracle: answer, exchange, ...(d ? { disagreement: d } : {}) };
@@ -225,7 +240,7 @@ async function fuzzChannel(
   ): Promise<void> => {
     const observation = await observe(recipe);
     if (observation?.disagreement !== direction) return;
-    const confirmation = await send(recipe, `confirmation: ${recipeText(recipe)}`);
+    const confirmation = await send(recipe, `confirmation: ${recipeText(recipe)}`, true);
     result.findings[direction] = {
       direction,
       channel: channel.name,
@@ -384,9 +399,11 @@ export function judgeFuzz(run: FuzzRun, direction: Direction): AttackResult {
     return f && (direction === 'accept' || c.after?.outcome === 'accepted') ? [f] : [];
   });
   if (findings.length) {
+    const related = relatedAttack(findings[0]!.recipe);
     return {
       status: 'fail',
-      reason: findings.map(describeFinding).join(' | '),
+      ...(related ? { relatedAttack: related } : {}),
+      reason: `${related ? `the same flaw as ${related}: ` : ''}${findings.map(describeFinding).join(' | ')}`,
       controls,
       evidence: [...findings.flatMap(findingEvidence), ...sample],
     };
@@ -449,6 +466,14 @@ export function judgeFuzz(run: FuzzRun, direction: Direction): AttackResult {
 
 // ---------------------------------------------------------------------------------------------- attacks
 
+/** A finding that is the same flaw as a scripted attack is as severe as that attack (advisory stays advisory). */
+async function withRelatedSeverity(result: AttackResult): Promise<AttackResult> {
+  if (!result.relatedAttack) return result;
+  const { catalog } = await import('../catalog.ts'); // the catalog lists this module: resolve at run time
+  const related = catalog.find((a) => a.id === result.relatedAttack);
+  return related ? { ...result, severity: related.severity } : result;
+}
+
 export const fuzzDiffAccept: Attack = {
   id: 'FUZZ-DIFF-ACCEPT',
   title: 'Differential fuzzing: no token that a correct verifier rejects is accepted',
@@ -466,14 +491,15 @@ export const fuzzDiffAccept: Attack = {
     cwe(436),
   ],
   requires: ['mint'],
-  run: async (ctx) => judgeFuzz(await sharedFuzz(ctx), 'accept'),
+  run: async (ctx) => withRelatedSeverity(judgeFuzz(await sharedFuzz(ctx), 'accept')),
 };
 
 export const fuzzDiffReject: Attack = {
   id: 'FUZZ-DIFF-REJECT',
   title: 'Differential fuzzing: every token that a correct verifier accepts is served',
   area: 'fuzz',
-  severity: 'low',
+  // an over-strict verifier breaks valid clients; no attacker gains anything: advisory
+  severity: 'info',
   expectation:
     'Every generated token that the reference verifier (jose + the policy) accepts is served: an over-strict verifier breaks valid clients. Where the standards leave the answer to the RS (leeway, key selection without kid), either answer is fine.',
   references: [rfc('9068', '4'), rfc('7519', '7.2'), rfc('7515', '5.2'), cwe(436)],

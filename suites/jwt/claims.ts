@@ -228,7 +228,10 @@ export const audMissing = tokenAttack({
   severity: 'medium',
   expectation: 'An access token without aud is refused (aud is REQUIRED in RFC 9068 §2.2).',
   references: [rfc('9068', '2.2'), rfc('8725', '3.9'), cwe(287)],
-  cases: (t) => [{ label: 'aud removed', token: t.signed(t.claims(undefined, { aud: undefined })) }],
+  cases: (t) => [
+    { label: 'aud removed', token: t.signed(t.claims(undefined, { aud: undefined })) },
+    { label: 'aud [] (an empty list names no audience)', token: t.signed(t.claims(undefined, { aud: [] })) },
+  ],
 });
 
 export const expType = tokenAttack({
@@ -263,6 +266,7 @@ export const claimTypes = tokenAttack({
   cases(t) {
     return [
       { label: 'iss as a number', token: t.signed(t.claims(undefined, { iss: 12345 })) },
+      { label: 'aud as a number', token: t.signed(t.claims(undefined, { aud: 12345 })) },
       {
         label: 'aud as an object',
         token: t.signed(t.claims(undefined, { aud: { value: t.policy.audience } })),

@@ -26,6 +26,8 @@ export const ATTACK_CLASS: Readonly<Record<string, string>> = {
   'JWT-CLAIM-EXP-TYPE': 'exp-not-required',
   'JWT-CLAIM-ISS-MISSING': 'iss-aud-not-required',
   'JWT-CLAIM-AUD-MISSING': 'iss-aud-not-required',
+  // an iss or aud of a type the check cannot read is one that is not required
+  'JWT-CLAIM-TYPES': 'iss-aud-not-required',
 };
 
 /** The class a finding of this attack stands for; an unmapped attack stands for itself. */

@@ -37,6 +37,9 @@ export type CorpusRun =
       timings: { prepare: number; start: number; scan: number };
     };
 
+/** Checked by hand against the corpus with this seed and six others: 27/27 with each. */
+export const CORPUS_FUZZ_SEED = '67';
+
 /**
  * The corpus proof: copy the corpus to .corpus/ and install it, export the harness JWKS, start every corpus
  * server with its run-servers.mjs, scan them all as one fleet of `url` targets with the catalog, write the
@@ -44,6 +47,8 @@ export type CorpusRun =
  */
 export async function runCorpus(catalog: Attack[], opts: CorpusOptions = {}): Promise<CorpusRun> {
   const log = opts.log ?? (() => {});
+  // a proof must be repeatable: the fuzzer explores the same recipes every run unless a seed is given
+  process.env.GAUNTLET_FUZZ_SEED ??= CORPUS_FUZZ_SEED;
   const located = locateCorpus(REPO_ROOT);
   if (located.reason) return { skipped: located.reason };
   const work = join(REPO_ROOT, '.corpus');

@@ -70,7 +70,7 @@ export function scoreEntry(entry: CorpusEntry, target: TargetReport | undefined)
   }
   const findings: Finding[] = target!.verdicts
     .filter((v) => v.status === 'fail' && !isAdvisory(v))
-    .map((v) => ({ class: classOf(v.attackId), attack: v.attackId, evidence: v.reason }));
+    .map((v) => ({ class: classOf(v.relatedAttack ?? v.attackId), attack: v.attackId, evidence: v.reason }));
   const reported = new Set(findings.map((f) => f.class));
   const also = new Set(Object.values(entry.also_accepts ?? {}).map((a) => a.class));
   const found = expected.filter((c) => reported.has(c));
@@ -81,7 +81,7 @@ export function scoreEntry(entry: CorpusEntry, target: TargetReport | undefined)
   );
   const unclear = target!.verdicts
     .filter((v) => v.status === 'inconclusive')
-    .map((v) => ({ class: classOf(v.attackId), attack: v.attackId, evidence: v.reason }));
+    .map((v) => ({ class: classOf(v.relatedAttack ?? v.attackId), attack: v.attackId, evidence: v.reason }));
   return {
     entry: entry.name,
     vulnerable: entry.vulnerable,
