@@ -50,10 +50,11 @@ export function parseManifest(raw: unknown, file: string, env: NodeJS.ProcessEnv
   return interpolate(m, envVars, '', false);
 }
 
-/** Loads a manifest module (TypeScript or JavaScript, default export). */
-export async function loadManifest(
-  path = process.env.GAUNTLET_TARGET || DEFAULT_TARGET,
-): Promise<Manifest & { file: string }> {
+/** Imports a manifest module (TypeScript or JavaScript) and returns its default export, unchecked. */
+export async function importManifest(
+  path: string,
+  exportHint: string,
+): Promise<{ file: string; raw: unknown }> {
   const file = resolve(path);
   if (!existsSync(file))
     throw new GauntletError(`target manifest not found: ${path} (set GAUNTLET_TARGET to a manifest file)`);
@@ -64,8 +65,14 @@ export async function loadManifest(
     throw new GauntletError(`${path}: cannot load the manifest: ${(err as Error).message}`);
   }
   if (!mod.default)
-    throw new GauntletError(
-      `${path}: the manifest must have a default export (export default defineTarget({...}))`,
-    );
-  return { ...parseManifest(mod.default, path), file };
+    throw new GauntletError(`${path}: the manifest must have a default export (${exportHint})`);
+  return { file, raw: mod.default };
+}
+
+/** Loads and checks one target manifest. */
+export async function loadManifest(
+  path = process.env.GAUNTLET_TARGET || DEFAULT_TARGET,
+): Promise<Manifest & { file: string }> {
+  const { file, raw } = await importManifest(path, 'export default defineTarget({...})');
+  return { ...parseManifest(raw, path), file };
 }

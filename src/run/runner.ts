@@ -2,6 +2,7 @@ import { CAPABILITY_REASON } from '../capabilities.ts';
 import type { Attack, AttackContext } from '../catalog/types.ts';
 import { describeError } from '../errors.ts';
 import type { Verdict } from '../verdict/types.ts';
+import { mapPool } from './pool.ts';
 
 function meta(attack: Attack, target: string) {
   return {
@@ -58,15 +59,6 @@ export async function runAttack(attack: Attack, ctx: AttackContext): Promise<Ver
 }
 
 /** Runs attacks with bounded concurrency (the probe's limiter bounds the traffic itself). */
-export async function runCatalog(attacks: Attack[], ctx: AttackContext, concurrency = 4): Promise<Verdict[]> {
-  const out: Verdict[] = new Array(attacks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < attacks.length) {
-      const i = next++;
-      out[i] = await runAttack(attacks[i]!, ctx);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, attacks.length) }, worker));
-  return out;
+export function runCatalog(attacks: Attack[], ctx: AttackContext, concurrency = 4): Promise<Verdict[]> {
+  return mapPool(attacks, concurrency, (attack) => runAttack(attack, ctx));
 }

@@ -6,11 +6,11 @@ import { launchTarget, type RunningTarget } from '../launch/launch.ts';
 import type { Policy } from '../manifest/schema.ts';
 import type { RunReport, TargetReport } from '../report/types.ts';
 import { attackerKeySet, createContext } from '../run/context.ts';
+import { mapPool } from '../run/pool.ts';
 import { runCatalog } from '../run/runner.ts';
 import { VERSION } from '../version.ts';
 import { type AcceptedFinding, applyAcceptedFindings, loadAcceptedFindings, today } from './accepted.ts';
 import { startSharedIssuer } from './issuer.ts';
-import { mapPool } from './pool.ts';
 import type { Target } from './targets.ts';
 
 export const DEFAULT_TARGET_CONCURRENCY = 8;

@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { GauntletError } from '../errors.ts';
-import { parseManifest } from '../manifest/load.ts';
+import { importManifest, parseManifest } from '../manifest/load.ts';
 import type { Manifest } from '../manifest/schema.ts';
 
 export type Target = Manifest & { file: string };
@@ -30,23 +27,12 @@ export async function loadTargets(paths: string[]): Promise<Target[]> {
   if (paths.length === 0) throw new GauntletError('no target manifest given (e.g. targets/fleet.example.ts)');
   const raws: { raw: unknown; where: string; file: string }[] = [];
   for (const path of paths) {
-    const file = resolve(path);
-    if (!existsSync(file)) throw new GauntletError(`target manifest not found: ${path}`);
-    let mod: { default?: unknown };
-    try {
-      mod = await import(pathToFileURL(file).href);
-    } catch (err) {
-      throw new GauntletError(`${path}: cannot load the manifest: ${(err as Error).message}`);
-    }
-    if (!mod.default)
-      throw new GauntletError(
-        `${path}: the manifest must have a default export (defineTarget({...}) or defineTargets([...]))`,
-      );
-    if (Array.isArray(mod.default)) {
-      if (mod.default.length === 0) throw new GauntletError(`${path}: the list of targets is empty`);
-      mod.default.forEach((raw, i) => void raws.push({ raw, where: `${path}[${i}]`, file }));
+    const { file, raw: exported } = await importManifest(path, 'defineTarget({...}) or defineTargets([...])');
+    if (Array.isArray(exported)) {
+      if (exported.length === 0) throw new GauntletError(`${path}: the list of targets is empty`);
+      exported.forEach((raw, i) => void raws.push({ raw, where: `${path}[${i}]`, file }));
     } else {
-      raws.push({ raw: mod.default, where: path, file });
+      raws.push({ raw: exported, where: path, file });
     }
   }
   return parseTargets(raws);
