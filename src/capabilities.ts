@@ -18,5 +18,14 @@ export function capabilitiesOf(m: Manifest): Set<Capability> {
   const caps = new Set<Capability>();
   if (m.trust?.issuer === 'harness') caps.add('mint');
   if (m.channels.http) caps.add('http');
+  if (loadAllowed(m)) caps.add('load');
   return caps;
+}
+
+/**
+ * Load tests: a url target (a running deployment) only when its manifest opts in (`load.allowed`, with bounds);
+ * a containers target, started by the harness on 127.0.0.1, is the project's own unless it says `allowed: false`.
+ */
+export function loadAllowed(m: Manifest): boolean {
+  return m.load ? m.load.allowed : m.launch.kind === 'containers';
 }

@@ -84,7 +84,22 @@ const limitsSchema = z.strictObject({
   maxRps: z.number().positive().max(10_000).default(200),
 });
 
-export const manifestSchema = z.strictObject({
+/**
+ * Load (benchmarks): a url target is never load-tested unless it opts in, with bounds the bench never exceeds.
+ * A containers target started by the harness on 127.0.0.1 is the project's own and may be load-tested
+ * unless this says `allowed: false`.
+ */
+const loadSchema = z.strictObject({
+  allowed: z.boolean(),
+  /** requests per second over all connections, never exceeded (warm-up included) */
+  maxRps: z.number().int().positive().max(1_000_000).optional(),
+  /** seconds of load in one bench run, all scenarios, warm-ups and repeats included */
+  maxSeconds: z.number().int().positive().max(3600).optional(),
+  /** concurrent connections (default 16; also capped by maxRps) */
+  connections: z.number().int().positive().max(1024).optional(),
+});
+
+const manifestObject = z.strictObject({
   name: targetName,
   description: z.string().optional(),
   launch: launchSchema,
@@ -96,6 +111,20 @@ export const manifestSchema = z.strictObject({
   limits: limitsSchema.default({ requestTimeoutMs: 5000, maxConcurrency: 8, maxRps: 200 }),
   /** JSON file of accepted findings (attack id, justification, optional expiry), relative to the working directory */
   acceptedFindings: z.string().min(1).optional(),
+  load: loadSchema.optional(),
+});
+
+/** A url target that allows load must say how much. */
+export const manifestSchema = manifestObject.superRefine((m, ctx) => {
+  if (m.launch.kind !== 'url' || !m.load?.allowed) return;
+  for (const key of ['maxRps', 'maxSeconds'] as const) {
+    if (m.load[key] === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['load', key],
+        message: `a url target that allows load must bound it: set load.${key}`,
+      });
+  }
 });
 
 export type ManifestInput = z.input<typeof manifestSchema>;
@@ -104,5 +133,6 @@ export type ServiceSpec = z.output<typeof serviceSchema>;
 export type Endpoint = z.output<typeof endpointSchema>;
 export type HttpChannelSpec = z.output<typeof httpChannelSchema>;
 export type Policy = z.output<typeof policySchema>;
+export type LoadSpec = z.output<typeof loadSchema>;
 export type JwsAlg = z.infer<typeof jwsAlg>;
 export const JWS_ALGS = jwsAlg.options;

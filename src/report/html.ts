@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { renderBenchSection } from '../bench/html.ts';
 import type { Exchange, Reference, TokenEvidence, Verdict } from '../verdict/types.ts';
 import { scrub } from './redact.ts';
 import { type Counts, countVerdicts, isAdvisory, isRed, type RunReport, type TargetReport } from './types.ts';
@@ -179,6 +180,7 @@ function target(t: TargetReport, ti: number, ids: Ids): string {
     `<section class="target" id="${esc(ids.target[ti])}"><h2>Target: ${esc(t.name)}</h2>` +
     `<p class="muted">${meta}</p>${error}<p>${countsLine(countVerdicts(t.verdicts))}</p>` +
     t.verdicts.map((v, vi) => verdict(v, ids.verdict[ti]![vi]!)).join('') +
+    (t.bench ? renderBenchSection(t.bench, esc) : '') +
     logs(t) +
     '</section>'
   );
@@ -188,6 +190,11 @@ function overall(report: RunReport): string {
   const total = report.targets.map((t) => countVerdicts(t.verdicts));
   const sum = (k: keyof Counts) => total.reduce((s, c) => s + c[k], 0);
   const errors = report.targets.filter((t) => t.error).length;
+  if (
+    report.targets.length > 0 &&
+    report.targets.every((t) => t.bench && !t.error && t.verdicts.length === 0)
+  )
+    return '<p class="overall bench-only">Benchmark only — no attack was run for this report (run <code>npm test</code> for verdicts)</p>';
   if (isRed(report)) {
     const why = [
       errors ? `${errors} target(s) could not be tested` : '',
@@ -266,6 +273,9 @@ table{border-collapse:collapse}.grid th,.grid td{border:1px solid #ddd;padding:.
 .overall{font-size:1.2em;font-weight:700;padding:.5em .8em;border-radius:4px}
 .overall.red{background:#fdecea;color:var(--fail);border:2px solid var(--fail)}
 .overall.green{background:#e8f5e9;color:var(--pass);border:2px solid var(--pass)}
+.overall.bench-only{background:#f3f3f3;border:2px solid var(--skipped)}
+.bench .charts{display:flex;flex-wrap:wrap;gap:1em;margin:.5em 0}.chart{font:11px system-ui,sans-serif;max-width:100%;height:auto}
+.chart .ct{font-weight:600}.chart .mk{fill:#444}.bench tr.k-fail th,.bench tr.k-fail td{color:var(--fail)}
 .error{background:#fdecea;border:2px solid var(--fail);padding:.6em .8em;margin:.8em 0}
 .verdict{border:1px solid #ddd;border-left:6px solid var(--skipped);margin:.5em 0;padding:.3em .8em}
 .verdict>summary{cursor:pointer;font-weight:600}

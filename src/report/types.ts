@@ -1,3 +1,4 @@
+import type { BenchReport } from '../bench/types.ts';
 import type { Status, Verdict } from '../verdict/types.ts';
 
 /** One entry of a target's accepted-findings file, and what it did in this run. */
@@ -24,6 +25,8 @@ export interface TargetReport {
   error?: string;
   /** the accepted-findings file of the target (manifest `acceptedFindings`) and each entry's state */
   acceptedFindings?: { file: string; entries: AcceptedFindingState[] };
+  /** verification throughput benchmark (`npm run bench`), when one was run */
+  bench?: BenchReport;
 }
 
 export interface RunReport {

@@ -3,7 +3,7 @@ import { runState } from '../run/provided.ts';
 import { acceptedStates, today } from '../scan/accepted.ts';
 import type { Verdict } from '../verdict/types.ts';
 import { VERSION } from '../version.ts';
-import { isRed } from './types.ts';
+import { isRed, type TargetReport } from './types.ts';
 import { writeReports } from './write.ts';
 
 declare module 'vitest' {
@@ -18,10 +18,12 @@ export default class GauntletReporter implements Reporter {
     const state = runState();
     if (!state.target) return;
     const verdicts: Verdict[] = [];
+    let bench: TargetReport['bench'];
     for (const mod of testModules) {
       for (const tc of mod.children.allTests()) {
         const v = tc.meta().verdict;
         if (v) verdicts.push(v);
+        bench ??= tc.meta().bench;
       }
     }
     const report = {
@@ -32,6 +34,7 @@ export default class GauntletReporter implements Reporter {
         {
           ...state.target,
           verdicts,
+          ...(bench ? { bench } : {}),
           ...(verdicts.every((v) => v.status === 'pass') ? { logs: undefined } : {}),
           ...(state.accepted
             ? {

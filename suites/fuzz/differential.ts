@@ -158,11 +158,11 @@ const KEEP_ERRORS = 10;
 /** Each distinct recipe is built and signed once per token factory, however many targets share it. */
 const tokenCache = new WeakMap<TokenFactory, Map<string, string>>();
 function cachedToken(recipe: Recipe, tokens: TokenFactory, scope: { scope?: string }): string {
-  let cache = tokenCache.get(tokens);
-  if (!cache) tokenCache.set(tokens, (cache = new Map()));
+  const cache = tokenCache.get(tokens) ?? new Map<string, string>();
+  tokenCache.set(tokens, cache);
   const key = `${scope.scope ?? ''} ${recipeText(recipe)}`;
-  let token = cache.get(key);
-  if (token === undefined) cache.set(key, (token = buildToken(recipe, tokens, scope)));
+  const token = cache.get(key) ?? buildToken(recipe, tokens, scope);
+  cache.set(key, token);
   return token;
 }
 
