@@ -5,7 +5,8 @@ export default defineConfig({
   test: {
     include: ['suites/**/*.test.ts'],
     globalSetup: ['src/run/global-setup.ts'],
-    reporters: ['default', './src/report/vitest-reporter.ts'],
+    reporters: ['default', './src/report/vitest-reporter.ts', 'json'],
+    outputFile: { json: '.gauntlet/vitest-main.json' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'threads',

@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', 'json'],
+    outputFile: { json: '.gauntlet/vitest-harness.json' },
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'threads',
