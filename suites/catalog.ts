@@ -1,7 +1,7 @@
 import type { Attack } from '../src/catalog/types.ts';
 import { validTokenControl } from './control/valid-token.ts';
 import { fuzzDiffAccept, fuzzDiffReject } from './fuzz/differential.ts';
-import { bearerInQuery } from './http/bearer.ts';
+import { bearerInQuery, bearerSchemeCase, duplicateAuthorization } from './http/bearer.ts';
 import { errorLeak, wwwAuthenticate } from './http/responses.ts';
 import { scopeInsufficient } from './http/scope.ts';
 import {
@@ -102,6 +102,8 @@ export const catalog: Attack[] = [
   oversized,
   // HTTP surface
   bearerInQuery,
+  bearerSchemeCase,
+  duplicateAuthorization,
   wwwAuthenticate,
   errorLeak,
   scopeInsufficient,

@@ -10,6 +10,7 @@ const RFC_TITLES: Record<string, string> = {
   '9068': 'JWT Profile for OAuth 2.0 Access Tokens',
   '9700': 'Best Current Practice for OAuth 2.0 Security',
   '7235': 'HTTP/1.1: Authentication',
+  '9110': 'HTTP Semantics',
   '8259': 'The JSON Data Interchange Format',
   '7009': 'OAuth 2.0 Token Revocation',
   '8705': 'OAuth 2.0 Mutual-TLS Client Authentication',

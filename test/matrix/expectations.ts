@@ -78,6 +78,8 @@ const SCRIPTED_RED: Record<string, string[]> = {
   scope_prefix: ['HTTP-SCOPE-INSUFFICIENT'],
   // HTTP surface
   bearer_query: ['HTTP-BEARER-QUERY'],
+  bearer_case_sensitive: ['HTTP-BEARER-SCHEME-CASE'],
+  auth_header_first: ['HTTP-BEARER-DUPLICATE-HEADER'],
   error_leak: ['HTTP-ERROR-LEAK'],
   no_www_authenticate: ['HTTP-WWW-AUTHENTICATE'],
   // a 500 for every token it cannot parse, lenient-looking ones included
@@ -100,6 +102,9 @@ const SCRIPTED_RED: Record<string, string[]> = {
     'JWT-CLAIM-TYPES',
     'JWT-ENC-DUPLICATE-KEYS',
     'HTTP-WWW-AUTHENTICATE',
+    // strings.TrimPrefix(h, "Bearer ") and r.Header.Get (the first of several headers), as tutorials write it
+    'HTTP-BEARER-SCHEME-CASE',
+    'HTTP-BEARER-DUPLICATE-HEADER',
     'JWT-CLAIM-EXP-MISSING',
     'JWT-CLAIM-IAT-FUTURE',
     'JWT-HDR-TYP',

@@ -245,7 +245,7 @@ func cases(t *testing.T, f *fixture) []tcase {
 		{name: "typ application/at+jwt", req: req{auth: bearer(rsaK.Token(t, claims(nil), map[string]any{"typ": "application/AT+JWT"}))}, want: ok},
 		{name: "aud array", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["aud"] = []string{"x", aud} }), nil))}, want: ok},
 		{name: "expired within leeway", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { c["exp"] = now - 10 }), nil))}, want: ok},
-		{name: "scheme case-insensitive", req: req{auth: []string{"bEaReR " + valid}}, want: ok},
+		{name: "scheme case-insensitive", req: req{auth: []string{"bEaReR " + valid}}, want: ok, flip: map[string]outcome{vuln.BearerCaseSensitive: missing}},
 		{name: "no jti", req: req{auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { delete(c, "jti") }), nil))}, want: ok},
 		{name: "orders:read", req: req{path: "/api/orders", auth: bearer(valid)}, want: ok},
 		{name: "scp array", req: req{path: "/api/orders", auth: bearer(rsaK.Token(t, claims(func(c jwt.MapClaims) { delete(c, "scope"); c["scp"] = []string{"orders:read"} }), nil))}, want: ok},
@@ -348,7 +348,7 @@ func cases(t *testing.T, f *fixture) []tcase {
 		// HTTP surface
 		{name: "no Authorization", req: req{}, want: missing},
 		{name: "Basic scheme", req: req{auth: []string{"Basic YTpi"}}, want: missing},
-		{name: "two Authorization headers", req: req{auth: []string{"Bearer " + valid, "Bearer " + valid}}, want: badReq},
+		{name: "two Authorization headers", req: req{auth: []string{"Bearer " + valid, "Bearer " + valid}}, want: badReq, flip: acceptedBy(vuln.AuthHeaderFirst)},
 		{name: "two tokens", req: req{auth: []string{"Bearer " + valid + " " + valid}}, want: invalid},
 		{name: "two spaces", req: req{auth: []string{"Bearer  " + valid}}, want: invalid},
 		{name: "Bearer without token", req: req{auth: []string{"Bearer"}}, want: invalid},

@@ -58,7 +58,7 @@ func NewMiddleware(v *Verifier, revoker Revoker, vs vuln.Set, logger *log.Logger
 // Authenticate implements Auth.
 func (m *Middleware) Authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw, err := bearerToken(r, m.vuln.Has(vuln.LenientBase64))
+		raw, err := bearerToken(r, m.vuln)
 		if errors.Is(err, errMissing) && m.vuln.Has(vuln.BearerQuery) {
 			// VULN bearer_query: "for clients that cannot set headers".
 			if t := r.FormValue("access_token"); t != "" {
@@ -141,21 +141,21 @@ const maxAuthorization = 16 << 10
 
 // bearerToken extracts the token from the one Authorization header
 // (RFC 6750 §2.1): scheme "Bearer" in any case, one space, one b64token.
-// anyPrintable relaxes b64token to any printable ASCII (VULN lenient_base64).
-func bearerToken(r *http.Request, anyPrintable bool) (string, error) {
+// VULN lenient_base64 relaxes b64token to any printable ASCII.
+func bearerToken(r *http.Request, vs vuln.Set) (string, error) {
+	anyPrintable := vs.Has(vuln.LenientBase64)
 	values := r.Header.Values("Authorization")
-	switch len(values) {
-	case 0:
+	switch {
+	case len(values) == 0:
 		return "", errMissing
-	case 1:
-	default:
+	case len(values) > 1 && !vs.Has(vuln.AuthHeaderFirst): // VULN auth_header_first: "take the first one"
 		return "", errMultiple
 	}
 	if len(values[0]) > maxAuthorization {
 		return "", errTooLarge
 	}
 	scheme, token, _ := strings.Cut(values[0], " ")
-	if !strings.EqualFold(scheme, "Bearer") {
+	if !strings.EqualFold(scheme, "Bearer") || (vs.Has(vuln.BearerCaseSensitive) && scheme != "Bearer") {
 		return "", errMissing // other schemes carry no bearer token
 	}
 	if anyPrintable && isPrintableToken(token) {

@@ -49,6 +49,10 @@ const (
 	BearerQuery       = "bearer_query"
 	ErrorLeak         = "error_leak"
 	NoWWWAuthenticate = "no_www_authenticate"
+	// BearerCaseSensitive: only the exact scheme "Bearer" is understood (RFC 7235 §2.1 says case-insensitive).
+	BearerCaseSensitive = "bearer_case_sensitive"
+	// AuthHeaderFirst: with several Authorization headers, the first is used instead of refusing the request.
+	AuthHeaderFirst = "auth_header_first"
 	// whole pattern
 	TutorialMiddleware = "tutorial_middleware"
 	// transport
@@ -64,7 +68,7 @@ var Resource = []string{
 	PayloadNotObject, ClaimTypesLenient, DupKeysFirstWins, Malformed500,
 	SkipExp, SkipNbf, HugeLeeway, SkipIss, IssArray, IssNormalized, SkipAud, AudSubstring, SkipTyp, ScopeIgnored, ScopePrefix,
 	NoRevocationCheck, RevocationFailOpen, JWKSRefetchUnbounded,
-	BearerQuery, ErrorLeak, NoWWWAuthenticate,
+	BearerQuery, ErrorLeak, NoWWWAuthenticate, BearerCaseSensitive, AuthHeaderFirst,
 	TutorialMiddleware,
 	TLS10, WeakCiphers, PlaintextPort,
 }
