@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,9 +28,9 @@ import type { BenchReport, Measurement, RunFigures, ScenarioResult } from '../sr
 import { parseWrk } from '../src/bench/wrk.ts';
 import { capabilitiesOf } from '../src/capabilities.ts';
 import { GauntletError } from '../src/errors.ts';
-import { freePort } from '../src/launch/ports.ts';
 import { parseManifest } from '../src/manifest/load.ts';
 import { renderHtml } from '../src/report/html.ts';
+import { type ReferenceProcess, startReferenceBinary } from './support/reference-binary.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gauntlet-bench-'));
 const XSS = '<script>alert(1)</script>';
@@ -433,7 +432,7 @@ describe('npm run bench against a url target', () => {
 
 describe('bench against the reference resource server (binary, started here)', () => {
   const ISS = 'https://issuer.bench.test';
-  let rs: ChildProcess;
+  let rs: ReferenceProcess;
   let issuer: IssuerServer;
   let rsUrl: string;
 
@@ -443,28 +442,12 @@ describe('bench against the reference resource server (binary, started here)', (
     const keys = await generateKeySet('bench');
     writeFileSync(join(dir, 'keys.json'), JSON.stringify(serializeKeySet(keys)));
     issuer = await startIssuer({ keys, issuer: ISS });
-    const port = await freePort();
-    rsUrl = `https://127.0.0.1:${port}`;
-    rs = spawn('targets/reference/dist/resource', [], {
-      env: {
-        LISTEN_ADDR: `127.0.0.1:${port}`,
-        TLS_CERT_FILE: join(dir, 'server.crt'),
-        TLS_KEY_FILE: join(dir, 'server.key'),
-        JWKS_URL: issuer.jwksUri,
-        EXPECTED_ISS: ISS,
-        EXPECTED_AUD: 'orders-api',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    await new Promise<void>((ok, fail) => {
-      rs.stdout!.on('data', (d: Buffer) => d.toString().includes('resource ready') && ok());
-      rs.on('error', fail);
-      rs.on('exit', (code) => fail(new Error(`resource exited ${code}`)));
-    });
+    rs = await startReferenceBinary({ pkiDir: dir, jwksUri: issuer.jwksUri, issuer: ISS });
+    rsUrl = rs.url;
   });
 
   afterAll(async () => {
-    rs?.kill('SIGTERM');
+    rs?.stop();
     await issuer?.close();
   });
 

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateKeySet, serializeKeySet } from '../fixtures/issuer/keys.ts';
 import { type IssuerServer, startIssuer } from '../fixtures/issuer/server.ts';
 import { createRunPki } from '../fixtures/pki/ca.ts';
-import { freePort } from '../src/launch/ports.ts';
+import { type ReferenceProcess, startReferenceBinary } from './support/reference-binary.ts';
 
 /**
  * The main job as a user runs it (vitest with the suites config), against a deployment that is already
@@ -14,7 +14,7 @@ import { freePort } from '../src/launch/ports.ts';
  */
 const ISS = 'https://issuer.staging.test';
 const dir = mkdtempSync(join(tmpdir(), 'gauntlet-cli-'));
-let rs: ChildProcess;
+let rs: ReferenceProcess;
 let issuer: IssuerServer;
 let rsUrl: string;
 
@@ -60,28 +60,12 @@ beforeAll(async () => {
   const keys = await generateKeySet('staging');
   writeFileSync(join(dir, 'keys.json'), JSON.stringify(serializeKeySet(keys)));
   issuer = await startIssuer({ keys, issuer: ISS });
-  const port = await freePort();
-  rsUrl = `https://127.0.0.1:${port}`;
-  rs = spawn('targets/reference/dist/resource', [], {
-    env: {
-      LISTEN_ADDR: `127.0.0.1:${port}`,
-      TLS_CERT_FILE: join(dir, 'server.crt'),
-      TLS_KEY_FILE: join(dir, 'server.key'),
-      JWKS_URL: issuer.jwksUri,
-      EXPECTED_ISS: ISS,
-      EXPECTED_AUD: 'orders-api',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((ok, fail) => {
-    rs.stdout!.on('data', (d: Buffer) => d.toString().includes('resource ready') && ok());
-    rs.on('error', fail);
-    rs.on('exit', (code) => fail(new Error(`resource exited ${code}`)));
-  });
+  rs = await startReferenceBinary({ pkiDir: dir, jwksUri: issuer.jwksUri, issuer: ISS });
+  rsUrl = rs.url;
 });
 
 afterAll(async () => {
-  rs?.kill('SIGTERM');
+  rs?.stop();
   await issuer?.close();
 });
 

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,7 +6,6 @@ import { generateKeySet, serializeKeySet } from '../fixtures/issuer/keys.ts';
 import { type IssuerServer, startIssuer } from '../fixtures/issuer/server.ts';
 import { createRunPki } from '../fixtures/pki/ca.ts';
 import { GauntletError } from '../src/errors.ts';
-import { freePort } from '../src/launch/ports.ts';
 import type { RunReport } from '../src/report/types.ts';
 import { countVerdicts, isRed } from '../src/report/types.ts';
 import {
@@ -22,6 +20,7 @@ import { startSharedIssuer } from '../src/scan/issuer.ts';
 import { loadTargets, parseTargets } from '../src/scan/targets.ts';
 import type { Status, Verdict } from '../src/verdict/types.ts';
 import { catalog } from '../suites/catalog.ts';
+import { type ReferenceProcess, startReferenceBinary } from './support/reference-binary.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gauntlet-scan-'));
 const IDS = ['JWT-ALG-NONE', 'JWT-CLAIM-EXP-MISSING', 'JWT-SIG-STRIPPED'];
@@ -225,31 +224,14 @@ const SLICE = new Set([
 const slice = catalog.filter((a) => SLICE.has(a.id));
 describe('scan command against two running services', () => {
   const ISS = 'https://issuer.fleet.test';
-  const children: ChildProcess[] = [];
+  const children: ReferenceProcess[] = [];
   let issuer: IssuerServer;
   const urls: Record<string, string> = {};
 
   async function resource(name: string, vuln: string): Promise<void> {
-    const port = await freePort();
-    urls[name] = `https://127.0.0.1:${port}`;
-    const rs = spawn('targets/reference/dist/resource', [], {
-      env: {
-        LISTEN_ADDR: `127.0.0.1:${port}`,
-        TLS_CERT_FILE: join(dir, 'server.crt'),
-        TLS_KEY_FILE: join(dir, 'server.key'),
-        JWKS_URL: issuer.jwksUri,
-        EXPECTED_ISS: ISS,
-        EXPECTED_AUD: 'orders-api',
-        VULN: vuln,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const rs = await startReferenceBinary({ pkiDir: dir, jwksUri: issuer.jwksUri, issuer: ISS, vuln });
     children.push(rs);
-    await new Promise<void>((ok, fail) => {
-      rs.stdout!.on('data', (d: Buffer) => d.toString().includes('resource ready') && ok());
-      rs.on('error', fail);
-      rs.on('exit', (code) => fail(new Error(`resource ${name} exited ${code}`)));
-    });
+    urls[name] = rs.url;
   }
 
   function fleet(file: string, accepted?: string, names = ['orders', 'legacy']): string {
@@ -322,7 +304,7 @@ export default defineTargets(${JSON.stringify(names.map(target), null, 2)});`,
   });
 
   afterAll(async () => {
-    for (const c of children) c.kill('SIGTERM');
+    for (const c of children) c.stop();
     await issuer?.close();
   });
 
