@@ -1,3 +1,4 @@
+// One test per attack of the area; each asserts its attack's verdict (src/run/suite.ts).
 import { defineAttackSuite } from '../../src/run/suite.ts';
 import { catalog } from '../catalog.ts';
 
