@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -39,9 +39,13 @@ export default defineTarget({
 function runMain(env: Record<string, string>): Promise<{ code: number; out: string; report: string }> {
   const reportDir = mkdtempSync(join(dir, 'report-'));
   return new Promise((done) => {
-    const p = spawn('node_modules/.bin/vitest', ['run', '--config', 'vitest.config.ts'], {
-      env: { ...process.env, ...env, GAUNTLET_REPORT_DIR: reportDir, FORCE_COLOR: '0', CI: 'true' },
-    });
+    const p = spawn(
+      'node_modules/.bin/vitest',
+      ['run', '--config', 'vitest.config.ts', `--outputFile.json=${join(reportDir, 'vitest.json')}`],
+      {
+        env: { ...process.env, ...env, GAUNTLET_REPORT_DIR: reportDir, FORCE_COLOR: '0', CI: 'true' },
+      },
+    );
     let out = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (out += d));
@@ -67,6 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   rs?.stop();
   await issuer?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('main job against a url target', () => {
