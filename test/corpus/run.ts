@@ -40,6 +40,9 @@ export type CorpusRun =
 /** Checked by hand against the corpus with this seed and six others: 27/27 with each. */
 export const CORPUS_FUZZ_SEED = '67';
 
+/** Targets scanned at once; measured here: 8 → 14 s, 16 → 11.6 s, 27 → 11.6 s. */
+const CORPUS_CONCURRENCY = 16;
+
 /**
  * The corpus proof: copy the corpus to .corpus/ and install it, export the harness JWKS, start every corpus
  * server with its run-servers.mjs, scan them all as one fleet of `url` targets with the catalog, write the
@@ -87,7 +90,8 @@ export async function runCorpus(catalog: Attack[], opts: CorpusOptions = {}): Pr
     const report = await scanFleet(targets, {
       catalog,
       keys,
-      ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+      // the fuzzer waits on each answer in turn: more targets at once keep the two cores busy
+      concurrency: opts.concurrency ?? CORPUS_CONCURRENCY,
     });
     const scan = performance.now() - t0;
     const reportDir = opts.reportDir ?? join(REPO_ROOT, 'reports', 'corpus');
