@@ -4,9 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { generateKeySet, serializeKeySet } from '../fixtures/issuer/keys.ts';
-import { type IssuerServer, startIssuer } from '../fixtures/issuer/server.ts';
-import { createRunPki } from '../fixtures/pki/ca.ts';
 import { analyzeChannel, dosRisk } from '../src/bench/analyze.ts';
 import { type CliIo, runBenchCli } from '../src/bench/cli.ts';
 import { confirmDosRisks } from '../src/bench/confirm.ts';
@@ -30,7 +27,7 @@ import { capabilitiesOf } from '../src/capabilities.ts';
 import { GauntletError } from '../src/errors.ts';
 import { parseManifest } from '../src/manifest/load.ts';
 import { renderHtml } from '../src/report/html.ts';
-import { type ReferenceProcess, startReferenceBinary } from './support/reference-binary.ts';
+import { type Deployment, startDeployment } from './support/reference-binary.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gauntlet-bench-'));
 const XSS = '<script>alert(1)</script>';
@@ -432,24 +429,15 @@ describe('npm run bench against a url target', () => {
 
 describe('bench against the reference resource server (binary, started here)', () => {
   const ISS = 'https://issuer.bench.test';
-  let rs: ReferenceProcess;
-  let issuer: IssuerServer;
+  let deployment: Deployment | undefined;
   let rsUrl: string;
 
   beforeAll(async () => {
-    const pki = await createRunPki();
-    for (const [f, content] of Object.entries(pki.files)) writeFileSync(join(dir, f), content);
-    const keys = await generateKeySet('bench');
-    writeFileSync(join(dir, 'keys.json'), JSON.stringify(serializeKeySet(keys)));
-    issuer = await startIssuer({ keys, issuer: ISS });
-    rs = await startReferenceBinary({ pkiDir: dir, jwksUri: issuer.jwksUri, issuer: ISS });
-    rsUrl = rs.url;
+    deployment = await startDeployment(dir, ISS, 'bench');
+    rsUrl = deployment.rs.url;
   });
 
-  afterAll(async () => {
-    rs?.stop();
-    await issuer?.close();
-  });
+  afterAll(() => deployment?.stop());
 
   // capped at 2000 req/s: this proves the pipeline, not the throughput, and leaves CPU to the other test files
   test('1 s scenarios: figures for every scenario, reject paths see only 401, reports written', async () => {

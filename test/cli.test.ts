@@ -3,10 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { generateKeySet, serializeKeySet } from '../fixtures/issuer/keys.ts';
-import { type IssuerServer, startIssuer } from '../fixtures/issuer/server.ts';
-import { createRunPki } from '../fixtures/pki/ca.ts';
-import { type ReferenceProcess, startReferenceBinary } from './support/reference-binary.ts';
+import { type Deployment, startDeployment } from './support/reference-binary.ts';
 
 /**
  * The main job as a user runs it (vitest with the suites config), against a deployment that is already
@@ -14,8 +11,7 @@ import { type ReferenceProcess, startReferenceBinary } from './support/reference
  */
 const ISS = 'https://issuer.staging.test';
 const dir = mkdtempSync(join(tmpdir(), 'gauntlet-cli-'));
-let rs: ReferenceProcess;
-let issuer: IssuerServer;
+let deployment: Deployment | undefined;
 let rsUrl: string;
 
 function manifest(name: string, keysFile: string, extra = ''): string {
@@ -59,18 +55,12 @@ const results = (reportDir: string) =>
   };
 
 beforeAll(async () => {
-  const pki = await createRunPki();
-  for (const [f, content] of Object.entries(pki.files)) writeFileSync(join(dir, f), content);
-  const keys = await generateKeySet('staging');
-  writeFileSync(join(dir, 'keys.json'), JSON.stringify(serializeKeySet(keys)));
-  issuer = await startIssuer({ keys, issuer: ISS });
-  rs = await startReferenceBinary({ pkiDir: dir, jwksUri: issuer.jwksUri, issuer: ISS });
-  rsUrl = rs.url;
+  deployment = await startDeployment(dir, ISS, 'staging');
+  rsUrl = deployment.rs.url;
 });
 
 afterAll(async () => {
-  rs?.stop();
-  await issuer?.close();
+  await deployment?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,3 +1,4 @@
+// Each test asserts its attack's verdict (src/run/suite.ts, src/bench/suite.ts).
 import { vi } from 'vitest';
 import { defineAttackSuite } from '../../src/run/suite.ts';
 import { catalog } from '../catalog.ts';
