@@ -169,11 +169,7 @@ export const crossFamily = tokenAttack({
         .filter((alg) => keyForAlg(t.trusted, alg) !== key && keyForAlg(t.attacker, alg))
         .map((alg) => ({
           label: `${alg} signed by an attacker key, kid of the ${key.alg} key`,
-          token: forge({
-            header: t.header(alg, { kid: key.kid }),
-            payload: t.claims(),
-            sign: { alg, key: keyForAlg(t.attacker, alg)!.privateKey },
-          }),
+          token: t.byAttacker(alg, { kid: key.kid }),
         })),
     ),
 });

@@ -22,20 +22,10 @@ export const embeddedJwk = tokenAttack({
       .flatMap((alg) => {
         const k = keyForAlg(t.attacker, alg)!;
         const { x5c: _x5c, ...jwk } = k.publicJwk;
-        const sign = { alg, key: k.privateKey };
         return [
-          {
-            label: `${alg}, jwk header, attacker kid`,
-            token: forge({ header: t.header(alg, { kid: k.kid, jwk }), payload: t.claims(), sign }),
-          },
-          {
-            label: `${alg}, jwk header, no kid`,
-            token: forge({ header: t.header(alg, { kid: undefined, jwk }), payload: t.claims(), sign }),
-          },
-          {
-            label: `${alg}, jwk header, trusted kid`,
-            token: forge({ header: t.header(alg, { jwk }), payload: t.claims(), sign }),
-          },
+          { label: `${alg}, jwk header, attacker kid`, token: t.byAttacker(alg, { kid: k.kid, jwk }) },
+          { label: `${alg}, jwk header, no kid`, token: t.byAttacker(alg, { kid: undefined, jwk }) },
+          { label: `${alg}, jwk header, trusted kid`, token: t.byAttacker(alg, { jwk }) },
         ];
       }),
 });
@@ -50,23 +40,15 @@ export const x5cSelfSigned = tokenAttack({
   references: [rfc('7515', '4.1.6'), rfc('8725', '3.10'), cwe(295), cwe(347)],
   cases(t) {
     const k = keyForAlg(t.attacker, 'RS256')!;
-    const sign = { alg: 'RS256', key: k.privateKey };
+    const x5c = k.publicJwk.x5c;
     return [
       {
         label: 'RS256, x5c self-signed by the attacker, attacker kid',
-        token: forge({
-          header: t.header('RS256', { kid: k.kid, x5c: k.publicJwk.x5c }),
-          payload: t.claims(),
-          sign,
-        }),
+        token: t.byAttacker('RS256', { kid: k.kid, x5c }),
       },
       {
         label: 'RS256, x5c self-signed by the attacker, no kid',
-        token: forge({
-          header: t.header('RS256', { kid: undefined, x5c: k.publicJwk.x5c }),
-          payload: t.claims(),
-          sign,
-        }),
+        token: t.byAttacker('RS256', { kid: undefined, x5c }),
       },
     ];
   },
@@ -99,19 +81,14 @@ function remoteKeyAttack(param: 'jku' | 'x5u') {
       if (param === 'jku') srv.serve(p, publicJwks(t.attacker));
       else srv.serve(p, toPem(Buffer.from(k.publicJwk.x5c![0]!, 'base64'), 'CERTIFICATE'));
       const url = `${srv.base}${p}`;
-      const sign = { alg: 'RS256', key: k.privateKey };
       return [
         {
           label: `RS256, ${param} = attacker URL, attacker kid`,
-          token: forge({
-            header: t.header('RS256', { kid: k.kid, [param]: url }),
-            payload: t.claims(),
-            sign,
-          }),
+          token: t.byAttacker('RS256', { kid: k.kid, [param]: url }),
         },
         {
           label: `RS256, ${param} = attacker URL, trusted kid`,
-          token: forge({ header: t.header('RS256', { [param]: url }), payload: t.claims(), sign }),
+          token: t.byAttacker('RS256', { [param]: url }),
         },
       ];
     },
@@ -152,7 +129,6 @@ export const kidInjection = tokenAttack({
       }),
     });
     const other = t.trusted.keys.find((k) => k.alg !== t.alg);
-    const attackerKey = keyForAlg(t.attacker, t.alg)!;
     return [
       { ...hs(EMPTY_SECRET_BASELINE, 'gauntlet-no-such-key', ''), informational: true },
       hs('HS256, kid = path traversal to /dev/null, empty secret', TRAVERSAL, ''),
@@ -164,11 +140,7 @@ export const kidInjection = tokenAttack({
         ? [
             {
               label: `${t.alg} signed by an attacker key, kid of the trusted ${other.alg} key`,
-              token: forge({
-                header: t.header(t.alg, { kid: other.kid }),
-                payload: t.claims(),
-                sign: { alg: t.alg, key: attackerKey.privateKey },
-              }),
+              token: t.byAttacker(t.alg, { kid: other.kid }),
             },
           ]
         : []),
@@ -206,11 +178,7 @@ export const kidUnknown = tokenAttack({
     return [
       {
         label: `${alg}, kid ${kid} not in the JWKS`,
-        token: forge({
-          header: t.header(alg, { kid }),
-          payload: t.claims(),
-          sign: { alg, key: keyForAlg(t.attacker, alg)!.privateKey },
-        }),
+        token: t.byAttacker(alg, { kid }),
       },
     ];
   },
@@ -239,14 +207,9 @@ export const kidRefetchFlood: Attack = {
       };
     }
     const t = ctx.tokens;
-    const key = keyForAlg(t.attacker, t.alg)!;
     const tokens = Array.from({ length: FLOOD }, (_, i) => ({
       label: `unknown kid #${i + 1}`,
-      token: forge({
-        header: t.header(t.alg, { kid: `gauntlet-flood-${randomBytes(6).toString('hex')}` }),
-        payload: t.claims(),
-        sign: { alg: t.alg, key: key.privateKey },
-      }),
+      token: t.byAttacker(t.alg, { kid: `gauntlet-flood-${randomBytes(6).toString('hex')}` }),
     }));
     const runs: ChannelRun[] = [];
     for (const ch of ctx.channels) {

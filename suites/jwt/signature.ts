@@ -103,11 +103,7 @@ export const signatureUnknownKey = tokenAttack({
       .filter((alg) => keyForAlg(t.attacker, alg) && keyForAlg(t.trusted, alg))
       .map((alg) => ({
         label: `${alg} signed by an attacker key, trusted kid`,
-        token: forge({
-          header: t.header(alg),
-          payload: t.claims(),
-          sign: { alg, key: keyForAlg(t.attacker, alg)!.privateKey },
-        }),
+        token: t.byAttacker(alg),
       })),
 });
 
