@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { analyzeChannel, dosRisk } from '../src/bench/analyze.ts';
-import { type CliIo, runBenchCli } from '../src/bench/cli.ts';
+import { runBenchCli } from '../src/bench/cli.ts';
 import { confirmDosRisks } from '../src/bench/confirm.ts';
 import { cpuCount, splitCpus } from '../src/bench/cpus.ts';
 import { combine, shares } from '../src/bench/generator.ts';
@@ -24,6 +24,7 @@ import {
 import type { BenchReport, Measurement, RunFigures, ScenarioResult } from '../src/bench/types.ts';
 import { parseWrk } from '../src/bench/wrk.ts';
 import { capabilitiesOf } from '../src/capabilities.ts';
+import type { CliIo } from '../src/cli-io.ts';
 import { GauntletError } from '../src/errors.ts';
 import { parseManifest } from '../src/manifest/load.ts';
 import { renderHtml } from '../src/report/html.ts';

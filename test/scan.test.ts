@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateKeySet, serializeKeySet } from '../fixtures/issuer/keys.ts';
 import { type IssuerServer, startIssuer } from '../fixtures/issuer/server.ts';
 import { createRunPki } from '../fixtures/pki/ca.ts';
-import { GauntletError } from '../src/errors.ts';
+import type { CliIo } from '../src/cli-io.ts';
 import type { RunReport } from '../src/report/types.ts';
 import { countVerdicts, isRed } from '../src/report/types.ts';
 import {
@@ -15,11 +15,12 @@ import {
   loadAcceptedFindings,
   parseAcceptedFindings,
 } from '../src/scan/accepted.ts';
-import { type CliIo, runScanCli } from '../src/scan/cli.ts';
+import { runScanCli } from '../src/scan/cli.ts';
 import { startSharedIssuer } from '../src/scan/issuer.ts';
 import { loadTargets, parseTargets } from '../src/scan/targets.ts';
 import type { Status, Verdict } from '../src/verdict/types.ts';
 import { catalog } from '../suites/catalog.ts';
+import { gauntletMessage } from './support/fixtures.ts';
 import { type ReferenceProcess, startReferenceBinary } from './support/reference-binary.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gauntlet-scan-'));
@@ -40,16 +41,6 @@ function verdict(attackId: string, status: Status): Verdict {
     startedAt: '2026-11-23T10:00:00.000Z',
     ms: 1,
   };
-}
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(GauntletError);
-    return (err as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 const report = (verdicts: Verdict[]): RunReport => ({
@@ -113,7 +104,7 @@ describe('accepted findings', () => {
   });
 
   test('an unknown attack id is a clear error', () => {
-    const msg = messageOf(() =>
+    const msg = gauntletMessage(() =>
       parseAcceptedFindings([{ attack: 'JWT-NO-SUCH', justification: 'x' }], 'accepted.json', IDS),
     );
     expect(msg).toContain('accepted.json: accepted findings name attacks the catalog does not have');
@@ -121,7 +112,7 @@ describe('accepted findings', () => {
   });
 
   test('a wrong shape names the entry and the field', () => {
-    const msg = messageOf(() =>
+    const msg = gauntletMessage(() =>
       parseAcceptedFindings(
         [
           { attack: 'JWT-ALG-NONE', justification: '  ' },
@@ -139,11 +130,13 @@ describe('accepted findings', () => {
   });
 
   test('a missing file or bad JSON is a readable error', () => {
-    expect(messageOf(() => loadAcceptedFindings(join(dir, 'nope.json'), IDS))).toContain(
+    expect(gauntletMessage(() => loadAcceptedFindings(join(dir, 'nope.json'), IDS))).toContain(
       'accepted findings file not found',
     );
     writeFileSync(join(dir, 'bad.json'), '[{');
-    expect(messageOf(() => loadAcceptedFindings(join(dir, 'bad.json'), IDS))).toContain('not valid JSON');
+    expect(gauntletMessage(() => loadAcceptedFindings(join(dir, 'bad.json'), IDS))).toContain(
+      'not valid JSON',
+    );
   });
 });
 
@@ -191,7 +184,7 @@ export default defineTargets(${JSON.stringify([base('orders'), { ...base('billin
       where: `f.ts[${i}]`,
       file: 'f.ts',
     }));
-    expect(messageOf(() => parseTargets(raws))).toContain(
+    expect(gauntletMessage(() => parseTargets(raws))).toContain(
       "f.ts[1]: target name 'jsonwebtoken-9.0.3' is already used by f.ts[0]",
     );
   });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { describeError, GauntletError } from '../errors.ts';
+import { type CliIo, reportError, stdio } from '../cli-io.ts';
 import { launchTarget } from '../launch/launch.ts';
 import { DEFAULT_TARGET, loadManifest } from '../manifest/load.ts';
 import { REPORT_DIR } from '../report/write.ts';
@@ -22,16 +22,6 @@ load: { allowed: true, maxRps, maxSeconds }; the bench then never exceeds those 
 Writes reports/bench.json, and the bench into reports/results.json and reports/index.html.
 Exit 0: measured, no finding; 1: a finding (a reject path not rejected under load, a denial-of-service
 risk, errors) or nothing could be measured; 2: bad usage, or load refused.`;
-
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const stdio: CliIo = {
-  out: (t) => void process.stdout.write(`${t}\n`),
-  err: (t) => void process.stderr.write(`${t}\n`),
-};
 
 const LIMITS = {
   duration: [1, 120],
@@ -139,8 +129,7 @@ export async function runBenchCli(argv: string[], io: CliIo = stdio): Promise<nu
     io.out(renderBenchSummary(bench, dir));
     return benchExitCode(bench);
   } catch (err) {
-    io.err(`auth-gauntlet bench: ${describeError(err)}`);
-    if (!(err instanceof GauntletError)) io.err((err as Error).stack ?? '');
+    reportError(io, 'auth-gauntlet bench', err);
     return err instanceof LoadRefused ? 2 : 1;
   }
 }

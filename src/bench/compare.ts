@@ -4,11 +4,11 @@ import { parseArgs } from 'node:util';
 import { TokenFactory } from '../../fixtures/forge/factory.ts';
 import { generateKeySet } from '../../fixtures/issuer/keys.ts';
 import { capabilitiesOf } from '../capabilities.ts';
-import { describeError, GauntletError } from '../errors.ts';
+import { type CliIo, reportError } from '../cli-io.ts';
+import { GauntletError } from '../errors.ts';
 import { launchTarget, type RunningTarget } from '../launch/launch.ts';
 import { DEFAULT_TARGET, loadManifest } from '../manifest/load.ts';
 import { attackerKeySet } from '../run/context.ts';
-import type { CliIo } from './cli.ts';
 import { generatorThreads, placeCpus } from './cpus.ts';
 import { generate } from './generator.ts';
 import { loadDecision } from './guard.ts';
@@ -238,8 +238,7 @@ export async function runCompareCli(argv: string[], io: CliIo): Promise<number> 
       await running.stop();
     }
   } catch (err) {
-    io.err(`bench-vs-wrk: ${describeError(err)}`);
-    if (!(err instanceof GauntletError)) io.err((err as Error).stack ?? '');
+    reportError(io, 'bench-vs-wrk', err);
     return 1;
   }
 }

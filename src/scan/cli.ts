@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Attack } from '../catalog/types.ts';
-import { describeError, GauntletError } from '../errors.ts';
+import { type CliIo, reportError, stdio } from '../cli-io.ts';
 import { isRed } from '../report/types.ts';
 import { REPORT_DIR, writeReports } from '../report/write.ts';
 import { DEFAULT_TARGET_CONCURRENCY, scanFleet } from './fleet.ts';
@@ -12,16 +12,6 @@ const USAGE = `usage: npm run scan -- <manifest.ts> [more.ts ...] [--concurrency
 Scans every target the manifests list (a module may export one target or defineTargets([...])) with the
 whole catalog, sharing one harness issuer, and writes one report. Exit 1 when any target has an open
 finding (one that is not accepted), an inconclusive verdict, or could not be tested.`;
-
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const stdio: CliIo = {
-  out: (t) => void process.stdout.write(`${t}\n`),
-  err: (t) => void process.stderr.write(`${t}\n`),
-};
 
 /** `scripts/scan.ts`: returns the exit code (0 green, 1 red or bad input, 2 bad usage). */
 export async function runScanCli(argv: string[], catalog: Attack[], io: CliIo = stdio): Promise<number> {
@@ -65,8 +55,7 @@ export async function runScanCli(argv: string[], catalog: Attack[], io: CliIo = 
     io.out(renderSummary(report, dir, (performance.now() - t0) / 1000));
     return isRed(report) ? 1 : 0;
   } catch (err) {
-    io.err(`auth-gauntlet: ${describeError(err)}`);
-    if (!(err instanceof GauntletError)) io.err((err as Error).stack ?? '');
+    reportError(io, 'auth-gauntlet', err);
     return 1;
   }
 }
