@@ -5,7 +5,6 @@ import { generateKeySet, type KeySet, publicJwks } from '../fixtures/issuer/keys
 import type { AttackContext, Channel } from '../src/catalog/types.ts';
 import { launchTarget, type RunningTarget } from '../src/launch/launch.ts';
 import { loadManifest } from '../src/manifest/load.ts';
-import type { Policy } from '../src/manifest/schema.ts';
 import { createOracle } from '../src/oracle/oracle.ts';
 import { createContext, type RunContext } from '../src/run/context.ts';
 import { runAttack } from '../src/run/runner.ts';
@@ -21,6 +20,7 @@ import {
   runFuzz,
   sharedFuzz,
 } from '../suites/fuzz/differential.ts';
+import { testPolicy } from './support/fixtures.ts';
 
 /**
  * The seed the self-validation matrix uses: with the default 150 runs it catches every token-level switch of
@@ -91,15 +91,7 @@ describe('fuzz options', () => {
 });
 
 describe('verdicts (in-process targets)', () => {
-  const policy: Policy = {
-    issuer: 'https://issuer.test',
-    audience: 'orders-api',
-    algorithms: ['RS256', 'ES256', 'EdDSA'],
-    maxLeewaySeconds: 60,
-    typ: 'at+jwt',
-    allowQueryToken: false,
-    rejectFutureIat: true,
-  };
+  const policy = testPolicy();
   let trusted: KeySet;
   let attacker: KeySet;
   beforeAll(async () => {

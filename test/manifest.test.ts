@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { GauntletError } from '../src/errors.ts';
 import { loadManifest, parseManifest } from '../src/manifest/load.ts';
 import { interpolate } from '../src/manifest/template.ts';
+import { gauntletMessage } from './support/fixtures.ts';
 
 const good = () => ({
   name: 'demo',
@@ -10,16 +10,6 @@ const good = () => ({
   policy: { issuer: 'https://issuer.test', audience: 'api', algorithms: ['RS256'] },
   channels: { http: { baseUrl: '{{env.DEMO_URL}}', endpoints: [{ path: '/api/whoami' }] } },
 });
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(GauntletError);
-    return (err as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 describe('manifest validation', () => {
   test('a good manifest loads, with defaults and env placeholders resolved', () => {
@@ -33,18 +23,18 @@ describe('manifest validation', () => {
   test('a wrong field is named with its path', () => {
     const bad = good() as Record<string, unknown>;
     (bad.policy as Record<string, unknown>).algorithms = ['RS256', 'HS256'];
-    const msg = messageOf(() => parseManifest(bad, 'demo.ts', { DEMO_URL: 'x' }));
+    const msg = gauntletMessage(() => parseManifest(bad, 'demo.ts', { DEMO_URL: 'x' }));
     expect(msg).toContain('demo.ts: invalid target manifest');
     expect(msg).toContain('policy.algorithms.1');
   });
 
   test('an unknown field is refused, not ignored', () => {
     const bad = { ...good(), polcy: {} };
-    expect(messageOf(() => parseManifest(bad, 'demo.ts', { DEMO_URL: 'x' }))).toMatch(/polcy/);
+    expect(gauntletMessage(() => parseManifest(bad, 'demo.ts', { DEMO_URL: 'x' }))).toMatch(/polcy/);
   });
 
   test('a missing environment variable names the variable and the field', () => {
-    const msg = messageOf(() => parseManifest(good(), 'demo.ts', {}));
+    const msg = gauntletMessage(() => parseManifest(good(), 'demo.ts', {}));
     expect(msg).toBe(
       'demo.ts: channels.http.baseUrl needs the environment variable DEMO_URL, which is not set',
     );
@@ -53,7 +43,7 @@ describe('manifest validation', () => {
   test('an unknown placeholder is refused at load', () => {
     const bad = good();
     bad.channels.http.baseUrl = 'https://127.0.0.1:{{port.nothere}}';
-    expect(messageOf(() => parseManifest(bad, 'demo.ts', {}))).toMatch(
+    expect(gauntletMessage(() => parseManifest(bad, 'demo.ts', {}))).toMatch(
       /channels\.http\.baseUrl: unknown placeholder \{\{port\.nothere\}\}/,
     );
   });
@@ -64,7 +54,7 @@ describe('manifest validation', () => {
       launch: { kind: 'containers', services: { rs: { image: 'x', dependsOn: ['db'] } } },
       channels: { http: { baseUrl: 'https://127.0.0.1:{{port.rs}}', endpoints: [{ path: '/' }] } },
     };
-    expect(messageOf(() => parseManifest(bad, 'demo.ts', {}))).toMatch(
+    expect(gauntletMessage(() => parseManifest(bad, 'demo.ts', {}))).toMatch(
       /launch\.services\.rs\.dependsOn: no service 'db'/,
     );
   });

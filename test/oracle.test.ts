@@ -4,19 +4,11 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { keyForAlg, TokenFactory } from '../fixtures/forge/factory.ts';
 import { forge } from '../fixtures/forge/token.ts';
 import { generateKeySet, type KeySet, publicJwks } from '../fixtures/issuer/keys.ts';
-import type { Policy } from '../src/manifest/schema.ts';
 import { createOracle, duplicateMember, type Oracle } from '../src/oracle/oracle.ts';
 import { buildToken, type Recipe, recipeArb } from '../suites/fuzz/arbitraries.ts';
+import { testPolicy } from './support/fixtures.ts';
 
-const policy: Policy = {
-  issuer: 'https://issuer.test',
-  audience: 'orders-api',
-  algorithms: ['RS256', 'ES256', 'EdDSA'],
-  maxLeewaySeconds: 60,
-  typ: 'at+jwt',
-  allowQueryToken: false,
-  rejectFutureIat: true,
-};
+const policy = testPolicy();
 
 let trusted: KeySet;
 let attacker: KeySet;
