@@ -82,6 +82,8 @@ export async function createContext(input: ContextInput): Promise<RunContext> {
     );
   }
   let certs: Promise<string[]> | undefined;
+  // the harness issuer is served with the run's CA: one agent for every fetch-count question
+  const issuerAgent = input.issuerBase && input.httpCa ? new Agent({ connect: { ca: input.httpCa } }) : undefined;
   const controlTokens = new Map<string, Promise<string>>();
   const capabilities = capabilitiesOf(m);
   return {
@@ -97,7 +99,7 @@ export async function createContext(input: ContextInput): Promise<RunContext> {
       if (input.issuer) return input.issuer.hits(path);
       if (!input.issuerBase) return undefined;
       const res = await request(`${input.issuerBase}${HITS_PATH}?path=${encodeURIComponent(path)}`, {
-        ...(input.httpCa ? { dispatcher: new Agent({ connect: { ca: input.httpCa } }) } : {}),
+        ...(issuerAgent ? { dispatcher: issuerAgent } : {}),
         headersTimeout: 3000,
         bodyTimeout: 3000,
       });
@@ -117,7 +119,7 @@ export async function createContext(input: ContextInput): Promise<RunContext> {
       return channel.deliver(await controlTokens.get(key)!, 'positive control: valid token');
     },
     async close() {
-      await Promise.all(probes.map((p) => p.close()));
+      await Promise.all([...probes.map((p) => p.close()), issuerAgent?.close()]);
     },
   };
 }
