@@ -83,7 +83,8 @@ export async function createContext(input: ContextInput): Promise<RunContext> {
   }
   let certs: Promise<string[]> | undefined;
   // the harness issuer is served with the run's CA: one agent for every fetch-count question
-  const issuerAgent = input.issuerBase && input.httpCa ? new Agent({ connect: { ca: input.httpCa } }) : undefined;
+  const issuerAgent =
+    input.issuerBase && input.httpCa ? new Agent({ connect: { ca: input.httpCa } }) : undefined;
   const controlTokens = new Map<string, Promise<string>>();
   const capabilities = capabilitiesOf(m);
   return {
