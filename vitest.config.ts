@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'threads',
+    // one suite file at a time: an exclusive attack (a revocation store paused) must not overlap the others
+    fileParallelism: false,
   },
 });

@@ -1,12 +1,23 @@
 import type { Manifest } from './manifest/schema.ts';
 
 /** What the harness can do against a target; every attack declares what it needs. */
-export type Capability = 'mint' | 'obtain' | 'revoke' | 'rotate' | 'http' | 'grpc' | 'mtls' | 'load';
+export type Capability =
+  | 'mint'
+  | 'obtain'
+  | 'revoke'
+  | 'outage'
+  | 'rotate'
+  | 'http'
+  | 'grpc'
+  | 'mtls'
+  | 'load';
 
 export const CAPABILITY_REASON: Record<Capability, string> = {
   mint: "the target does not trust a key the harness holds (manifest: trust.issuer = 'harness')",
-  obtain: 'the harness cannot obtain real tokens from the target AS (manifest: clients and a token endpoint)',
-  revoke: 'the target has no revocation endpoint the harness can use',
+  obtain: 'the harness cannot obtain real tokens from the target AS (manifest: authServer with a client)',
+  revoke: 'the target AS has no revocation endpoint (RFC 7009) the harness can use',
+  outage:
+    "the harness cannot take the target's revocation store offline (containers launch, a service with role 'revocation-store')",
   rotate: 'the harness cannot rotate the keys the target trusts',
   http: 'the target has no HTTP channel',
   grpc: 'the target has no gRPC channel',
@@ -18,6 +29,8 @@ export function capabilitiesOf(m: Manifest): Set<Capability> {
   const caps = new Set<Capability>();
   if (m.trust?.issuer === 'harness') caps.add('mint');
   if (m.channels.http) caps.add('http');
+  if (m.authServer) caps.add('obtain');
+  if (m.authServer?.revocationEndpoint) caps.add('revoke');
   if (loadAllowed(m)) caps.add('load');
   return caps;
 }

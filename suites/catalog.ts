@@ -4,6 +4,8 @@ import { fuzzDiffAccept, fuzzDiffReject } from './fuzz/differential.ts';
 import { bearerInQuery, bearerSchemeCase, duplicateAuthorization } from './http/bearer.ts';
 import { errorLeak, wwwAuthenticate } from './http/responses.ts';
 import { scopeInsufficient } from './http/scope.ts';
+import { jwksPrivateKeys } from './issuer/jwks.ts';
+import { noKid, sensitiveClaimsAttack, tokenLifetime, weakHmacSecret } from './issuer/tokens.ts';
 import {
   algNone,
   algOutsidePolicy,
@@ -49,6 +51,8 @@ import {
   signatureStripped,
   signatureUnknownKey,
 } from './jwt/signature.ts';
+import { revocationFailOpen, revokedAccepted } from './lifecycle/revocation.ts';
+import { clientAuthentication, revokeIneffective, scopeEscalation } from './oauth2/client-credentials.ts';
 
 /** The single source of truth: suites, report rows, the README table and the self-validation matrix. */
 export const catalog: Attack[] = [
@@ -110,6 +114,19 @@ export const catalog: Attack[] = [
   // property-based differential fuzzing against the oracle
   fuzzDiffAccept,
   fuzzDiffReject,
+  // what the authorization server issues and publishes
+  weakHmacSecret,
+  tokenLifetime,
+  sensitiveClaimsAttack,
+  noKid,
+  jwksPrivateKeys,
+  // OAuth2 client credentials at the token endpoint
+  clientAuthentication,
+  scopeEscalation,
+  revokeIneffective,
+  // lifecycle: revocation (the fail-open check pauses the store: it runs alone, last)
+  revokedAccepted,
+  revocationFailOpen,
 ];
 
 export const areas = [...new Set(catalog.map((a) => a.area))];

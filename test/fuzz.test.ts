@@ -6,7 +6,7 @@ import type { AttackContext, Channel } from '../src/catalog/types.ts';
 import { launchTarget, type RunningTarget } from '../src/launch/launch.ts';
 import { loadManifest } from '../src/manifest/load.ts';
 import { createOracle } from '../src/oracle/oracle.ts';
-import { createContext, type RunContext } from '../src/run/context.ts';
+import { createContext, launchedInput, type RunContext } from '../src/run/context.ts';
 import { runAttack } from '../src/run/runner.ts';
 import type { Exchange, Outcome } from '../src/verdict/types.ts';
 import {
@@ -214,11 +214,7 @@ describe('differential fuzzing against the bundled reference', () => {
     // one after the other: ports are picked free, and parallel launches can race for them
     for (const vuln of ['', 'skip_aud', 'alg_none']) {
       const running = await launchTarget(m, { vuln, keys });
-      const ctx = await createContext({
-        manifest: running.manifest,
-        trusted: keys,
-        ...(running.httpCa ? { httpCa: running.httpCa } : {}),
-      });
+      const ctx = await createContext({ ...launchedInput(running, { withIssuer: false }), trusted: keys });
       targets.set(vuln, { running, ctx });
     }
   }, 120_000);

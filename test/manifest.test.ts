@@ -48,6 +48,30 @@ describe('manifest validation', () => {
     );
   });
 
+  test('a generated secret is refused for a url target: its secrets come from the environment', () => {
+    const bad = {
+      ...good(),
+      authServer: { issuer: 'https://as.test', clients: [{ id: 'c', secret: '{{secret.client}}' }] },
+    };
+    expect(gauntletMessage(() => parseManifest(bad, 'demo.ts', { DEMO_URL: 'x' }))).toMatch(
+      /authServer\.clients\[0\]\.secret: \{\{secret\.client\}\} is a secret the harness generates for services it starts/,
+    );
+  });
+
+  test('an authorization server client gets defaults, and an env secret is resolved', () => {
+    const m = parseManifest(
+      { ...good(), authServer: { issuer: 'https://as.test', clients: [{ id: 'c', secret: '{{env.CS}}' }] } },
+      'demo.ts',
+      { DEMO_URL: 'x', CS: 'from-the-environment' },
+    );
+    expect(m.authServer!.clients[0]).toEqual({
+      id: 'c',
+      secret: 'from-the-environment',
+      auth: 'client_secret_basic',
+      audienceParam: 'none',
+    });
+  });
+
   test('dependsOn must name a service', () => {
     const bad = {
       ...good(),

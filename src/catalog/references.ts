@@ -1,7 +1,12 @@
 import type { Reference } from '../verdict/types.ts';
 
 const RFC_TITLES: Record<string, string> = {
+  '6749': 'The OAuth 2.0 Authorization Framework',
   '6750': 'OAuth 2.0 Bearer Token Usage',
+  '6819': 'OAuth 2.0 Threat Model and Security Considerations',
+  '7662': 'OAuth 2.0 Token Introspection',
+  '8037': 'CFRG Elliptic Curves for JOSE (EdDSA)',
+  '8414': 'OAuth 2.0 Authorization Server Metadata',
   '7515': 'JSON Web Signature',
   '7517': 'JSON Web Key',
   '7518': 'JSON Web Algorithms',

@@ -2,6 +2,7 @@ import type { TokenFactory } from '../../fixtures/forge/factory.ts';
 import type { IssuerServer } from '../../fixtures/issuer/server.ts';
 import type { Capability } from '../capabilities.ts';
 import type { Endpoint, Policy } from '../manifest/schema.ts';
+import type { OAuthClient } from '../oauth/client.ts';
 import type { HttpDelivery } from '../probe/http.ts';
 import type { Exchange, Reference, Severity, Status } from '../verdict/types.ts';
 
@@ -16,6 +17,8 @@ export interface AttackMeta {
   expectation: string;
   references: Reference[];
   requires: Capability[];
+  /** takes part of the target down for a moment: runs alone, after every other attack */
+  exclusive?: boolean;
 }
 
 /** A way of delivering a token to one endpoint of the target (HTTP now, gRPC later). */
@@ -45,6 +48,10 @@ export interface AttackContext {
   tlsCertificates(): Promise<string[]>;
   /** a positive control on a channel: a valid token must be accepted there, now */
   control(channel: Channel): Promise<Exchange>;
+  /** a client of the target's authorization server (capability `obtain`) */
+  oauth?: OAuthClient;
+  /** runs `fn` while the target's revocation store is unreachable (capability `outage`) */
+  withRevocationStoreDown?<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface AttackResult {

@@ -19,16 +19,15 @@ export interface ServiceLogs {
 
 const LOG_LIMIT = 64 * 1024;
 
-/** `pki:<name>` refers to the per-run PKI; anything else is a host file. */
-export function fileContent(ref: string, pki: Record<string, string>): string {
-  if (ref.startsWith('pki:')) {
-    const v = pki[ref.slice(4)];
+/**
+ * `pki:<name>` is a file of the per-run PKI (ca.crt, server.crt, ...), `keys:<name>` one of the harness's
+ * signing keys (keys:signing.json); anything else is a host file. `generated` is keyed by the full reference.
+ */
+export function fileContent(ref: string, generated: Record<string, string>): string {
+  if (/^(pki|keys):/.test(ref)) {
+    const v = generated[ref];
     if (v === undefined)
-      throw new GauntletError(
-        `unknown PKI file '${ref}'; known: ${Object.keys(pki)
-          .map((k) => `pki:${k}`)
-          .join(', ')}`,
-      );
+      throw new GauntletError(`unknown generated file '${ref}'; known: ${Object.keys(generated).join(', ')}`);
     return v;
   }
   return readFileSync(ref, 'utf8');
@@ -39,7 +38,7 @@ export async function startService(
   name: string,
   spec: ServiceSpec,
   network: 'host' | 'bridge',
-  pki: Record<string, string>,
+  generated: Record<string, string>,
   logs: ServiceLogs,
 ): Promise<StartedService> {
   if (!(await imageExists(spec.image))) {
@@ -54,7 +53,7 @@ export async function startService(
     .withCommand(spec.command)
     .withLabels({ [RUN_LABEL]: String(process.pid), 'auth-gauntlet.service': name })
     .withCopyContentToContainer(
-      Object.entries(spec.files).map(([target, ref]) => ({ content: fileContent(ref, pki), target })),
+      Object.entries(spec.files).map(([target, ref]) => ({ content: fileContent(ref, generated), target })),
     )
     .withLogConsumer((stream: Readable) => {
       stream.on('data', (chunk: Buffer | string) => {

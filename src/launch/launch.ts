@@ -1,10 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { generateKeySet, type KeySet, loadOrCreateKeySet, publicJwks } from '../../fixtures/issuer/keys.ts';
+import {
+  generateKeySet,
+  type KeySet,
+  loadOrCreateKeySet,
+  publicJwks,
+  signingKeysFile,
+} from '../../fixtures/issuer/keys.ts';
 import { type IssuerServer, startIssuer } from '../../fixtures/issuer/server.ts';
 import { createRunPki, type RunPki } from '../../fixtures/pki/ca.ts';
 import type { Manifest } from '../manifest/schema.ts';
-import { interpolate, type Vars } from '../manifest/template.ts';
+import { interpolate, placeholders, type Vars } from '../manifest/template.ts';
+import { resolveAuthServer } from '../oauth/metadata.ts';
+import { registerSecrets } from '../report/secrets.ts';
 import { fileContent, type ServiceLogs, type StartedService, startService } from './containers.ts';
 import { assertDockerEngine, configureRyuk } from './docker.ts';
 import { waitForHttp } from './health.ts';
@@ -20,6 +29,10 @@ export interface RunningTarget {
   pki?: RunPki;
   /** PEM CA for the HTTP channel, if the manifest gives one */
   httpCa?: string;
+  /** PEM CA for the authorization server, if the manifest gives one */
+  asCa?: string;
+  /** container id of each service with a role (e.g. the revocation store the harness may pause) */
+  roles: Partial<Record<'revocation-store', string>>;
   logs: ServiceLogs;
   stop(): Promise<void>;
 }
@@ -71,6 +84,14 @@ export async function launchTarget(
     }
     const pki = containers || m.trust?.tls ? await createRunPki() : undefined;
     const vars: Vars = { vuln: opts.vuln ?? process.env.VULN ?? '' };
+    for (const { key } of placeholders(m)) {
+      if (!key.startsWith('secret.') || vars[key]) continue;
+      vars[key] = randomBytes(24).toString('base64url');
+      registerSecrets(vars[key]);
+    }
+    const generated: Record<string, string> = Object.fromEntries(
+      Object.entries(pki?.files ?? {}).map(([f, content]) => [`pki:${f}`, content]),
+    );
     const ports: Record<string, number> = {};
     if (containers) {
       for (const [name, svc] of Object.entries(containers.services)) {
@@ -93,7 +114,9 @@ export async function launchTarget(
       } else {
         const [host, port] = m.trust.listen?.split(':') ?? ['127.0.0.1', '0'];
         const useTls = m.trust.tls ?? Boolean(containers);
-        const literalIssuer = m.policy.issuer.includes('{{') ? undefined : m.policy.issuer;
+        // the issuer's discovery names the policy issuer when it is known before the issuer starts
+        const early = interpolate(m.policy.issuer, vars, `${m.file}: policy.issuer`, false);
+        const literalIssuer = early.includes('{{') ? undefined : early;
         issuer = await startIssuer({
           keys,
           host: host!,
@@ -102,6 +125,7 @@ export async function launchTarget(
           ...(literalIssuer ? { issuer: literalIssuer } : {}),
         });
       }
+      generated['keys:signing.json'] = signingKeysFile(keys);
       vars['issuer.url'] = issuer.url;
       vars['issuer.jwks_uri'] = issuer.jwksUri;
       if (m.trust.exportJwks) {
@@ -117,7 +141,7 @@ export async function launchTarget(
       const services = interpolate(containers.services, vars, `${m.file}: launch.services`);
       for (const wave of startOrder(services)) {
         const results = await Promise.allSettled(
-          wave.map((name) => startService(name, services[name]!, containers.network, pki?.files ?? {}, logs)),
+          wave.map((name) => startService(name, services[name]!, containers.network, generated, logs)),
         );
         for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
         const failed = results.find((r) => r.status === 'rejected');
@@ -132,7 +156,7 @@ export async function launchTarget(
       }
     }
     const channels = interpolate(m.channels, vars, `${m.file}: channels`);
-    const httpCa = channels.http?.ca ? fileContent(channels.http.ca, pki?.files ?? {}) : undefined;
+    const httpCa = channels.http?.ca ? fileContent(channels.http.ca, generated) : undefined;
     if (channels.http) {
       const health = new URL(
         channels.http.health ?? channels.http.endpoints[0]!.path,
@@ -144,7 +168,20 @@ export async function launchTarget(
         what: `target '${m.name}'`,
       });
     }
-    const manifest: Manifest = { ...m, policy, channels };
+    let authServer = m.authServer ? interpolate(m.authServer, vars, `${m.file}: authServer`) : undefined;
+    const asCa = authServer?.ca ? fileContent(authServer.ca, generated) : undefined;
+    if (authServer) {
+      registerSecrets(...authServer.clients.map((c) => c.secret));
+      authServer = await resolveAuthServer(authServer, asCa);
+    }
+    const roles: RunningTarget['roles'] = {};
+    if (containers) {
+      for (const s of started) {
+        const role = containers.services[s.name]?.role;
+        if (role) roles[role] = s.id;
+      }
+    }
+    const manifest: Manifest = { ...m, policy, channels, ...(authServer ? { authServer } : {}) };
     return {
       manifest,
       file: m.file,
@@ -152,6 +189,8 @@ export async function launchTarget(
       ...(issuer ? { issuer } : {}),
       ...(pki ? { pki } : {}),
       ...(httpCa ? { httpCa } : {}),
+      ...(asCa ? { asCa } : {}),
+      roles,
       logs,
       stop,
     };

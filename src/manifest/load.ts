@@ -31,9 +31,14 @@ export function parseManifest(raw: unknown, file: string, env: NodeJS.ProcessEnv
         );
       }
       envVars[key] = v;
+    } else if (key.startsWith('secret.')) {
+      if (m.launch.kind !== 'containers')
+        throw new GauntletError(
+          `${file}: ${where}: {{${key}}} is a secret the harness generates for services it starts; a url target's secrets come from the environment ({{env.NAME}})`,
+        );
     } else if (!runtime.has(key)) {
       throw new GauntletError(
-        `${file}: ${where}: unknown placeholder {{${key}}}; known: env.NAME, ${[...runtime].join(', ')}`,
+        `${file}: ${where}: unknown placeholder {{${key}}}; known: env.NAME, secret.NAME, ${[...runtime].join(', ')}`,
       );
     } else if (key.startsWith('issuer.') && !m.trust) {
       throw new GauntletError(`${file}: ${where} uses {{${key}}} but the manifest has no 'trust' section`);

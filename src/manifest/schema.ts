@@ -23,6 +23,11 @@ const serviceSchema = z.strictObject({
   aliases: z.array(z.string()).default([]),
   dependsOn: z.array(z.string()).default([]),
   wait: waitSchema.optional(),
+  /**
+   * what the service is to the harness: `revocation-store` (e.g. Redis) may be paused for a moment to see
+   * whether the resource server fails closed while its revocation list is unreachable (capability `outage`)
+   */
+  role: z.enum(['revocation-store']).optional(),
 });
 
 const launchSchema = z.discriminatedUnion('kind', [
@@ -60,6 +65,8 @@ const policySchema = z.strictObject({
   allowQueryToken: z.boolean().default(false),
   /** the target claims to refuse tokens whose iat lies in the future (RFC 7519 does not require it) */
   rejectFutureIat: z.boolean().default(false),
+  /** the longest access-token lifetime (exp − iat) the AS may issue */
+  maxTokenLifetimeSeconds: z.number().int().positive().max(86_400).default(3600),
 });
 
 const trustSchema = z.strictObject({
@@ -76,6 +83,33 @@ const trustSchema = z.strictObject({
   keysFile: z.string().optional(),
   /** write the public JWKS here, for a deployment configured with a JWKS file */
   exportJwks: z.string().optional(),
+});
+
+const clientSchema = z.strictObject({
+  id: z.string().min(1),
+  /** `{{secret.NAME}}` (generated per run and handed to a launched AS) or `{{env.NAME}}`; never reported */
+  secret: z.string().min(1),
+  auth: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+  /** the scopes the client is registered for, space separated: what it asks for, and what it must not exceed */
+  scope: z.string().optional(),
+  /** how to ask for policy.audience at the token endpoint: RFC 8707 `resource`, `audience`, or not at all */
+  audienceParam: z.enum(['resource', 'audience', 'none']).default('none'),
+});
+
+/**
+ * The target's authorization server (capability `obtain`: real tokens by client_credentials). Endpoints
+ * come from its RFC 8414 metadata at launch unless given here.
+ */
+const authServerSchema = z.strictObject({
+  /** issuer identifier; metadata at <issuer>/.well-known/oauth-authorization-server (or openid-configuration) */
+  issuer: z.string().min(1),
+  /** PEM CA for the AS's TLS certificate: `pki:ca.crt`, a file path, or omitted for the system store */
+  ca: z.string().optional(),
+  tokenEndpoint: z.string().optional(),
+  revocationEndpoint: z.string().optional(),
+  introspectionEndpoint: z.string().optional(),
+  jwksUri: z.string().optional(),
+  clients: z.array(clientSchema).min(1),
 });
 
 const limitsSchema = z.strictObject({
@@ -105,6 +139,7 @@ const manifestObject = z.strictObject({
   launch: launchSchema,
   trust: trustSchema.optional(),
   policy: policySchema,
+  authServer: authServerSchema.optional(),
   channels: z
     .strictObject({ http: httpChannelSchema.optional() })
     .refine((c) => c.http, 'at least one channel'),
@@ -133,6 +168,8 @@ export type ServiceSpec = z.output<typeof serviceSchema>;
 export type Endpoint = z.output<typeof endpointSchema>;
 export type HttpChannelSpec = z.output<typeof httpChannelSchema>;
 export type Policy = z.output<typeof policySchema>;
+export type AuthServerSpec = z.output<typeof authServerSchema>;
+export type ClientSpec = z.output<typeof clientSchema>;
 export type LoadSpec = z.output<typeof loadSchema>;
 export type JwsAlg = z.infer<typeof jwsAlg>;
 export const JWS_ALGS = jwsAlg.options;

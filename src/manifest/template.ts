@@ -3,6 +3,8 @@ import { GauntletError } from '../errors.ts';
 /**
  * Manifests are data: values that are only known at run time are `{{placeholders}}`.
  *   {{env.NAME}}        an environment variable (resolved at load; a missing one is an error)
+ *   {{secret.NAME}}     a random secret generated per run (containers targets: e.g. a client secret the
+ *                       harness hands to the AS it starts); kept out of every report
  *   {{port.SERVICE}}    the port the harness picked for a service (containers targets)
  *   {{issuer.url}} {{issuer.jwks_uri}}   the harness issuer
  *   {{policy.issuer}} {{policy.audience}}

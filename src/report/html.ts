@@ -117,7 +117,9 @@ function exchange(x: Exchange): string {
     `<details class="ex"><summary>${outcome(x.outcome)} <b>${esc(x.label)}</b> <span class="muted">${esc(x.channel)}` +
     ` · ${esc(x.request.method)}${status} · ${esc(x.ms)} ms</span><br><span class="why">${esc(x.why)}</span></summary>` +
     `<div class="part"><h5>Request</h5><p><code>${esc(x.request.method)} ${clean(x.request.url)}</code></p>` +
-    `${headerTable(x.request.headers)}</div>` +
+    `${headerTable(x.request.headers)}` +
+    (x.request.body ? `<pre>${clean(x.request.body)}</pre>` : '') +
+    '</div>' +
     (x.token ? token(x.token) : '') +
     response +
     (x.error ? `<div class="part"><h5>Error</h5><pre class="err">${clean(x.error)}</pre></div>` : '') +

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { TokenEvidence } from '../verdict/types.ts';
+import { fingerprint, redactSecrets } from './secrets.ts';
 
 /** deeper JSON than this is shown as an excerpt: JSON.stringify of the report would overflow the stack */
 const MAX_DEPTH = 64;
@@ -35,9 +35,7 @@ function clip(value: unknown): unknown {
   return value;
 }
 
-export function fingerprint(token: string): string {
-  return createHash('sha256').update(token).digest('hex').slice(0, 16);
-}
+export { fingerprint };
 
 /** Keeps what an auditor needs (header, claims, shape) and drops what would let anyone replay the token. */
 export function tokenEvidence(token: string): TokenEvidence {
@@ -48,9 +46,10 @@ export function tokenEvidence(token: string): TokenEvidence {
     parts.length >= 3
       ? `${shown.join('.')}${'.'.repeat(parts.length - 2)}${sig ? `<signature redacted, ${sig.length} chars>` : ''}`
       : `<not a JWS: ${token.length} chars redacted>`;
+  // a claim may carry a secret of the run (an AS that puts the client secret in its tokens)
   return {
-    header: decodeSegment(parts[0]),
-    payload: parts.length >= 2 ? decodeSegment(parts[1]) : null,
+    header: redactSecrets(decodeSegment(parts[0])),
+    payload: redactSecrets(parts.length >= 2 ? decodeSegment(parts[1]) : null),
     redacted,
     sha256: fingerprint(token),
     length: token.length,

@@ -4,10 +4,14 @@ import { generateKeySet, type KeySet } from '../../fixtures/issuer/keys.ts';
 import { HITS_PATH, type IssuerServer, startIssuer } from '../../fixtures/issuer/server.ts';
 import { capabilitiesOf } from '../capabilities.ts';
 import type { AttackContext, Channel } from '../catalog/types.ts';
+import type { RunningTarget } from '../launch/launch.ts';
+import { whileFrozen } from '../launch/outage.ts';
 import type { Endpoint, Manifest } from '../manifest/schema.ts';
+import { OAuthClient } from '../oauth/client.ts';
 import { HttpProbe } from '../probe/http.ts';
 import { Limiter } from '../probe/limiter.ts';
 import { fetchServerCertificate } from '../probe/tls-cert.ts';
+import { registerSecrets } from '../report/secrets.ts';
 import type { Exchange } from '../verdict/types.ts';
 
 export interface ContextInput {
@@ -20,6 +24,10 @@ export interface ContextInput {
   issuerBase?: string;
   /** share one factory between targets with the same policy and keys: each distinct token is signed once */
   tokens?: TokenFactory;
+  /** PEM CA for the authorization server */
+  asCa?: string;
+  /** container ids of the target's services by role (launched targets) */
+  roles?: Partial<Record<'revocation-store', string>>;
 }
 
 let attackerKeys: Promise<KeySet> | undefined;
@@ -41,6 +49,20 @@ function sharedAttackerServer(): Promise<IssuerServer> {
 /** The endpoint token attacks use: the first one that needs no particular scope, else the first. */
 export function primaryEndpoint(endpoints: Endpoint[]): Endpoint {
   return endpoints.find((e) => !e.scope) ?? endpoints[0]!;
+}
+
+/** What a launched target gives a context: its resolved manifest, CAs, service roles and issuer. */
+export function launchedInput(
+  running: RunningTarget,
+  opts: { withIssuer?: boolean } = { withIssuer: true },
+): ContextInput {
+  return {
+    manifest: running.manifest,
+    ...(running.httpCa ? { httpCa: running.httpCa } : {}),
+    ...(running.asCa ? { asCa: running.asCa } : {}),
+    roles: running.roles,
+    ...(opts.withIssuer && running.issuer ? { issuer: running.issuer } : {}),
+  };
 }
 
 export interface RunContext extends AttackContext {
@@ -87,6 +109,21 @@ export async function createContext(input: ContextInput): Promise<RunContext> {
     input.issuerBase && input.httpCa ? new Agent({ connect: { ca: input.httpCa } }) : undefined;
   const controlTokens = new Map<string, Promise<string>>();
   const capabilities = capabilitiesOf(m);
+  const client = m.authServer?.clients[0];
+  const oauth =
+    m.authServer && client
+      ? new OAuthClient({
+          as: m.authServer,
+          client,
+          audience: m.policy.audience,
+          ...(input.asCa ? { ca: input.asCa } : {}),
+          timeoutMs: m.limits.requestTimeoutMs,
+          limiter,
+        })
+      : undefined;
+  if (m.authServer) registerSecrets(...m.authServer.clients.map((c) => c.secret));
+  const store = input.roles?.['revocation-store'];
+  if (store && oauth) capabilities.add('outage');
   return {
     targetName: m.name,
     policy: m.policy,
@@ -119,8 +156,10 @@ export async function createContext(input: ContextInput): Promise<RunContext> {
         controlTokens.set(key, tokens.valid(channel.endpoint.scope ? { scope: channel.endpoint.scope } : {}));
       return channel.deliver(await controlTokens.get(key)!, 'positive control: valid token');
     },
+    ...(oauth ? { oauth } : {}),
+    ...(store ? { withRevocationStoreDown: <T>(fn: () => Promise<T>) => whileFrozen(store, fn) } : {}),
     async close() {
-      await Promise.all([...probes.map((p) => p.close()), issuerAgent?.close()]);
+      await Promise.all([...probes.map((p) => p.close()), issuerAgent?.close(), oauth?.close()]);
     },
   };
 }

@@ -27,6 +27,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       manifest: running.manifest,
       ...(running.keys ? { keys: serializeKeySet(running.keys) } : {}),
       ...(running.httpCa ? { httpCa: running.httpCa } : {}),
+      ...(running.asCa ? { asCa: running.asCa } : {}),
+      roles: running.roles,
       ...(running.issuer ? { issuerBase: running.issuer.base } : {}),
       ...(accepted ? { accepted } : {}),
     });

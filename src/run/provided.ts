@@ -8,6 +8,9 @@ export interface ProvidedRun {
   manifest: Manifest;
   keys?: SerializedKey[];
   httpCa?: string;
+  asCa?: string;
+  /** container ids of the target's services by role */
+  roles?: Partial<Record<'revocation-store', string>>;
   /** where the harness issuer listens, to ask it what the target fetched */
   issuerBase?: string;
   /** the target's accepted findings (manifest `acceptedFindings`), checked at set-up */

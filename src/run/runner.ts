@@ -58,7 +58,15 @@ export async function runAttack(attack: Attack, ctx: AttackContext): Promise<Ver
   }
 }
 
-/** Runs attacks with bounded concurrency (the probe's limiter bounds the traffic itself). */
-export function runCatalog(attacks: Attack[], ctx: AttackContext, concurrency = 4): Promise<Verdict[]> {
-  return mapPool(attacks, concurrency, (attack) => runAttack(attack, ctx));
+/**
+ * Runs attacks with bounded concurrency (the probe's limiter bounds the traffic itself); attacks that take
+ * part of the target down run after the others, one at a time. Verdicts come back in catalog order.
+ */
+export async function runCatalog(attacks: Attack[], ctx: AttackContext, concurrency = 4): Promise<Verdict[]> {
+  const verdicts = new Map<Attack, Verdict>();
+  const shared = attacks.filter((a) => !a.exclusive);
+  for (const [i, v] of (await mapPool(shared, concurrency, (a) => runAttack(a, ctx))).entries())
+    verdicts.set(shared[i]!, v);
+  for (const a of attacks.filter((x) => x.exclusive)) verdicts.set(a, await runAttack(a, ctx));
+  return attacks.map((a) => verdicts.get(a)!);
 }

@@ -5,7 +5,7 @@ import { describeError } from '../errors.ts';
 import { launchTarget, type RunningTarget } from '../launch/launch.ts';
 import type { Policy } from '../manifest/schema.ts';
 import type { RunReport, TargetReport } from '../report/types.ts';
-import { attackerKeySet, createContext } from '../run/context.ts';
+import { attackerKeySet, createContext, launchedInput } from '../run/context.ts';
 import { mapPool } from '../run/pool.ts';
 import { runCatalog } from '../run/runner.ts';
 import { VERSION } from '../version.ts';
@@ -87,12 +87,10 @@ export async function scanFleet(targets: Target[], opts: FleetOptions): Promise<
         ...(opts.vuln !== undefined ? { vuln: opts.vuln } : {}),
       });
       const ctx = await createContext({
-        manifest: running.manifest,
+        // a shared issuer's fetch counts mix all targets: only a target's own issuer may answer for it
+        ...launchedInput(running, { withIssuer: running.issuer !== shared.issuer }),
         trusted: shared.keys,
         tokens: factoryFor(running.manifest.policy),
-        ...(running.httpCa ? { httpCa: running.httpCa } : {}),
-        // a shared issuer's fetch counts mix all targets: only a target's own issuer may answer for it
-        ...(running.issuer && running.issuer !== shared.issuer ? { issuer: running.issuer } : {}),
       });
       let verdicts = await runCatalog(opts.catalog, ctx, opts.attackConcurrency).finally(() => ctx.close());
       const baseline = accepted.get(t.name);

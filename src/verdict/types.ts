@@ -25,7 +25,7 @@ export interface Exchange {
   /** why the answer counts as accepted / rejected / error */
   why: string;
   token?: TokenEvidence;
-  request: { method: string; url: string; headers: Record<string, string> };
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
   response?: { status: number; headers: Record<string, string>; body: string };
   error?: string;
   ms: number;

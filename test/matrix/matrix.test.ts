@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateKeySet, type KeySet } from '../../fixtures/issuer/keys.ts';
 import { launchTarget, type RunningTarget } from '../../src/launch/launch.ts';
 import { loadManifest } from '../../src/manifest/load.ts';
-import { createContext } from '../../src/run/context.ts';
+import { createContext, launchedInput } from '../../src/run/context.ts';
 import { runCatalog } from '../../src/run/runner.ts';
 import type { Verdict } from '../../src/verdict/types.ts';
 import { catalog } from '../../suites/catalog.ts';
@@ -18,12 +18,7 @@ async function scan(vuln: string, keys: KeySet, harnessKeys = keys): Promise<Ver
   let running: RunningTarget | undefined;
   try {
     running = await launchTarget(m, { vuln, keys });
-    const ctx = await createContext({
-      manifest: running.manifest,
-      trusted: harnessKeys,
-      ...(running.httpCa ? { httpCa: running.httpCa } : {}),
-      ...(running.issuer ? { issuer: running.issuer } : {}),
-    });
+    const ctx = await createContext({ ...launchedInput(running), trusted: harnessKeys });
     try {
       return await runCatalog(catalog, ctx);
     } finally {

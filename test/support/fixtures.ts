@@ -12,6 +12,7 @@ export function testPolicy(changes: Partial<Policy> = {}): Policy {
     typ: 'at+jwt',
     allowQueryToken: false,
     rejectFutureIat: true,
+    maxTokenLifetimeSeconds: 3600,
     ...changes,
   };
 }

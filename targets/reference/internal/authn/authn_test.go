@@ -202,8 +202,12 @@ func cases(t *testing.T, f *fixture) []tcase {
 	sigBypass := func(names ...string) map[string]outcome { return acceptedBy(append(names, vuln.NoSignatureCheck)...) }
 	forgedKid := bad
 	forgedKid.Kid = "rsa-1" // attacker key, victim's kid
-	noKid := rsaK
-	noKid.Kid = ""
+	noKid, noKidEC, noKidEd, noKidBad, noKidPS, noKid384 := rsaK, ecK, edK, bad, rsaK, ec384
+	noKid.Kid, noKidEC.Kid, noKidEd.Kid, noKidBad.Kid, noKidPS.Kid, noKid384.Kid = "", "", "", "", "", ""
+	noKidPS.Alg = "PS256"
+	weak := []byte(vuln.WeakHMACKey)
+	hsNoKid := map[string]any{"alg": "HS256", "typ": "at+jwt"}
+	weakOK := sigBypass(vuln.WeakHMACSecret)
 	ecKidRSAKey := rsaK
 	ecKidRSAKey.Kid = "ec-1"
 	parts := strings.Split(valid, ".")
@@ -261,7 +265,12 @@ func cases(t *testing.T, f *fixture) []tcase {
 		{name: "x5c", req: req{auth: bearer(bad.Token(t, claims(nil), map[string]any{"x5c": []string{base64.StdEncoding.EncodeToString(bad.SelfSigned(t))}}))}, want: invalid, flip: sigBypass(vuln.X5CTrust)},
 		{name: "kid /dev/null, empty HMAC key", req: req{auth: bearer(testkit.HMAC(t, "HS256", hdr("HS256", "../../../../../../dev/null"), claims(nil), []byte{}))}, want: invalid, flip: sigBypass(vuln.KidInjection)},
 		{name: "unknown kid", req: req{auth: bearer(bad.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass()},
-		{name: "no kid, several keys", req: req{auth: bearer(noKid.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass()},
+		{name: "no kid, one RSA key", req: req{auth: bearer(noKid.Token(t, claims(nil), nil))}, want: ok},
+		{name: "no kid, one P-256 key", req: req{auth: bearer(noKidEC.Token(t, claims(nil), nil))}, want: ok},
+		{name: "no kid, one Ed25519 key", req: req{auth: bearer(noKidEd.Token(t, claims(nil), nil))}, want: ok},
+		{name: "no kid, attacker RSA key", req: req{auth: bearer(noKidBad.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass()},
+		{name: "no kid, alg not allowed (PS256)", req: req{auth: bearer(noKidPS.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass(vuln.NoAlgAllowlist)},
+		{name: "no kid, alg not allowed (ES384)", req: req{auth: bearer(noKid384.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass(vuln.NoAlgAllowlist)},
 		{name: "alg does not fit key", req: req{auth: bearer(ecKidRSAKey.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass()},
 		{name: "alg not allowed (PS256)", req: req{auth: bearer(ps256.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass(vuln.NoAlgAllowlist)},
 		{name: "alg not allowed (RS512)", req: req{auth: bearer(rs512.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass(vuln.NoAlgAllowlist)},
@@ -270,6 +279,19 @@ func cases(t *testing.T, f *fixture) []tcase {
 		{name: "HS512 keyed with RSA PEM", req: req{auth: bearer(testkit.HMAC(t, "HS512", hdr("HS512", "rsa-1"), claims(nil), pemOf(t, rsaK)))}, want: invalid, flip: sigBypass(vuln.AlgConfusion)},
 		{name: "HS256 keyed with RSA PEM, no final newline", req: req{auth: bearer(testkit.HMAC(t, "HS256", hdr("HS256", "rsa-1"), claims(nil), []byte(strings.TrimSpace(string(pemOf(t, rsaK))))))}, want: invalid, flip: sigBypass()},
 		{name: "HS256 keyed with RSA SPKI DER", req: req{auth: bearer(testkit.HMAC(t, "HS256", hdr("HS256", "rsa-1"), claims(nil), derOf(t, rsaK)))}, want: invalid, flip: sigBypass()},
+		{name: "HS256 keyed with changeme", req: req{auth: bearer(testkit.HMAC(t, "HS256", hdr("HS256", "hs256"), claims(nil), weak))}, want: invalid, flip: weakOK},
+		{name: "HS256 keyed with changeme, no kid", req: req{auth: bearer(testkit.HMAC(t, "HS256", hsNoKid, claims(nil), weak))}, want: invalid, flip: weakOK},
+		{name: "HS256 keyed with changeme, kid rsa-1", req: req{auth: bearer(testkit.HMAC(t, "HS256", hdr("HS256", "rsa-1"), claims(nil), weak))}, want: invalid, flip: weakOK},
+		{name: "HS256 keyed with changeme, admin scope missing", req: req{path: "/api/admin", auth: bearer(testkit.HMAC(t, "HS256", hdr("HS256", "hs256"), claims(nil), weak))},
+			want: invalid, flip: map[string]outcome{vuln.WeakHMACSecret: noAdmin, vuln.NoSignatureCheck: noAdmin}},
+		{name: "HS256 keyed with changeme, wrong aud", req: req{auth: bearer(testkit.HMAC(t, "HS256", hdr("HS256", "hs256"), claims(func(c jwt.MapClaims) { c["aud"] = "billing-api" }), weak))}, want: invalid},
+		{name: "HS256 keyed with changeme, wrong iss", req: req{auth: bearer(testkit.HMAC(t, "HS256", hdr("HS256", "hs256"), claims(func(c jwt.MapClaims) { c["iss"] = "https://evil.test" }), weak))}, want: invalid},
+		{name: "HS256 keyed with changeme, expired", req: req{auth: bearer(testkit.HMAC(t, "HS256", hdr("HS256", "hs256"), claims(func(c jwt.MapClaims) { c["exp"] = now - 3600 }), weak))}, want: invalid},
+		{name: "HS256 keyed with changeme, typ JWT", req: req{auth: bearer(testkit.HMAC(t, "HS256", map[string]any{"alg": "HS256", "typ": "JWT"}, claims(nil), weak))}, want: invalid},
+		{name: "HS256 keyed with changeme, revoked", req: req{auth: bearer(testkit.HMAC(t, "HS256", hsNoKid, claims(func(c jwt.MapClaims) { c["jti"] = "revoked-jti" }), weak))}, want: invalid},
+		{name: "HS384 keyed with changeme", req: req{auth: bearer(testkit.HMAC(t, "HS384", hdr("HS384", "hs256"), claims(nil), weak))}, want: invalid, flip: sigBypass()},
+		{name: "HS512 keyed with changeme", req: req{auth: bearer(testkit.HMAC(t, "HS512", map[string]any{"alg": "HS512", "typ": "at+jwt"}, claims(nil), weak))}, want: invalid, flip: sigBypass()},
+		{name: "HS256 keyed with secret", req: req{auth: bearer(testkit.HMAC(t, "HS256", hdr("HS256", "hs256"), claims(nil), []byte("secret")))}, want: invalid, flip: sigBypass()},
 		{name: "ES256 r = s = 0", req: req{auth: bearer(testkit.Raw(hdr("ES256", "ec-1"), claims(nil), make([]byte, 64)))}, want: invalid, flip: sigBypass(vuln.PsychicSignature)},
 		{name: "ES256 r = s = 0, DER", req: req{auth: bearer(testkit.Raw(hdr("ES256", "ec-1"), claims(nil), []byte{0x30, 6, 2, 1, 0, 2, 1, 0}))}, want: invalid, flip: sigBypass()},
 		{name: "ES256 r = 0, s = 1", req: req{auth: bearer(testkit.Raw(hdr("ES256", "ec-1"), claims(nil), append(make([]byte, 63), 1)))}, want: invalid, flip: sigBypass()},
@@ -511,6 +533,43 @@ func TestTutorialMiddleware(t *testing.T) {
 		check(t, h, c, c.want)
 		if rec := c.req.do(h); rec.Code == http.StatusForbidden && rec.Body.String() != "Forbidden\n" {
 			t.Errorf("%s: body %q", c.name, rec.Body.String())
+		}
+	}
+}
+
+// A token without kid is verified with the one JWKS key that fits its alg;
+// when several fit, it is refused (the main table's JWKS has one key per alg).
+func TestNoKidSeveralKeys(t *testing.T) {
+	newFixture(t)
+	rsa2 := testkit.NewRSA(t, "rsa-2")
+	js := testkit.NewJWKSServer(t, testkit.JWKS(rsaK, rsa2, ecK, edK))
+	cache := jwks.NewCache(js.JWKSURL(), jwks.Options{MinRefresh: time.Minute})
+	if err := cache.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p := authn.Policy{Issuer: iss, Audience: aud, Algs: []string{"RS256", "ES256", "EdDSA"}, Leeway: 30 * time.Second, Typ: "at+jwt"}
+	noKid := func(s testkit.Signer) testkit.Signer { s.Kid = ""; return s }
+	tests := []struct {
+		name   string
+		signer testkit.Signer
+		want   error
+	}{
+		{"RS256, two RSA keys", noKid(rsaK), jwks.ErrKidRequired},
+		{"RS256, two RSA keys, the other one", noKid(rsa2), jwks.ErrKidRequired},
+		{"RS256 with kid", rsa2, nil},
+		{"ES256, one P-256 key", noKid(ecK), nil},
+		{"EdDSA, one Ed25519 key", noKid(edK), nil},
+		{"ES384, no P-384 key", noKid(ec384), jwt.ErrTokenUnverifiable},
+	}
+	for _, tt := range tests {
+		for _, sw := range []string{"", vuln.NoAlgAllowlist} {
+			if tt.name == "ES384, no P-384 key" && sw == "" {
+				continue // refused by the allow-list before any key lookup
+			}
+			_, err := authn.NewVerifier(cache, p, vuln.MustParse(sw)).Verify(context.Background(), tt.signer.Token(t, claims(nil), nil))
+			if (tt.want == nil) != (err == nil) || (tt.want != nil && !errors.Is(err, tt.want)) {
+				t.Errorf("%s, VULN=%q: err %v, want %v", tt.name, sw, err, tt.want)
+			}
 		}
 	}
 }

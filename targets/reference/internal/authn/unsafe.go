@@ -28,25 +28,47 @@ import (
 
 var errHMAC = errors.New("HMAC algorithms are not accepted")
 
-// hmacKey returns an HMAC secret for an HS* token.
-func (v *Verifier) hmacKey(ctx context.Context, kid string) (any, error) {
+// hmacKey returns the HMAC secret(s) for an HS* token.
+func (v *Verifier) hmacKey(ctx context.Context, alg, kid string) (any, error) {
 	if v.vuln.Has(vuln.KidInjection) && (strings.Contains(kid, "/") || strings.Contains(kid, "..")) {
 		// VULN kid_injection: "kid names the key file".
 		return readKeyFile(kid)
 	}
+	var secrets []jwt.VerificationKey
+	if v.vuln.Has(vuln.WeakHMACSecret) && alg == "HS256" {
+		// VULN weak_hmac_secret: the shared secret is a dictionary word, whatever the kid.
+		secrets = append(secrets, []byte(vuln.WeakHMACKey))
+	}
 	if v.vuln.Has(vuln.AlgConfusion) {
 		// VULN alg_confusion: HS* verified with the public key's PEM text as secret.
-		k, err := v.keys.Key(ctx, kid)
-		if err != nil {
+		pemKey, err := v.publicKeyPEM(ctx, kid)
+		if err != nil && len(secrets) == 0 {
 			return nil, err
 		}
-		der, err := x509.MarshalPKIXPublicKey(k.Public)
-		if err != nil {
-			return nil, err
+		if err == nil {
+			secrets = append(secrets, pemKey)
 		}
-		return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
 	}
-	return nil, errHMAC
+	switch len(secrets) {
+	case 0:
+		return nil, errHMAC
+	case 1:
+		return secrets[0], nil
+	}
+	return jwt.VerificationKeySet{Keys: secrets}, nil // both switches on: either secret
+}
+
+// publicKeyPEM is the SPKI PEM text of the JWKS key kid (VULN alg_confusion).
+func (v *Verifier) publicKeyPEM(ctx context.Context, kid string) ([]byte, error) {
+	k, err := v.keys.Key(ctx, kid)
+	if err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalPKIXPublicKey(k.Public)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
 }
 
 // readKeyFile reads at most 64 KiB (so a kid of /dev/zero cannot hang us).

@@ -24,9 +24,11 @@ type Policy struct {
 	Typ      string // required "typ" header, e.g. "at+jwt"
 }
 
-// KeySource finds verification keys by kid (a *jwks.Cache in production).
+// KeySource finds verification keys (a *jwks.Cache in production): by kid,
+// or, for a token without kid, the one key that fits its alg.
 type KeySource interface {
 	Key(ctx context.Context, kid string) (jwks.Key, error)
+	KeyForAlg(ctx context.Context, alg string) (jwks.Key, error)
 }
 
 var (
@@ -59,6 +61,9 @@ func NewVerifier(keys KeySource, p Policy, vs vuln.Set) *Verifier {
 	if vs.Has(vuln.AlgConfusion) || vs.Has(vuln.KidInjection) {
 		// VULN: "legacy clients still send HS256 tokens".
 		v.methods = append(slices.Clone(v.methods), "HS256", "HS384", "HS512")
+	} else if vs.Has(vuln.WeakHMACSecret) {
+		// VULN weak_hmac_secret: "the AS and the APIs share one HS256 secret".
+		v.methods = append(slices.Clone(v.methods), "HS256")
 	}
 	if vs.Has(vuln.HugeLeeway) {
 		v.leeway = 24 * time.Hour // VULN huge_leeway: "clock skew between data centres"
@@ -116,8 +121,9 @@ func (v *Verifier) verifySignature(ctx context.Context, raw string) (map[string]
 	return tok.Header, nil
 }
 
-// keyFor is the jwt.Keyfunc: the key comes from the JWKS by kid, and must
-// fit the token's algorithm (already checked against the allow-list).
+// keyFor is the jwt.Keyfunc: the key comes from the JWKS by kid (without
+// kid: the one key that fits alg), and must fit the token's algorithm
+// (already checked against the allow-list).
 func (v *Verifier) keyFor(ctx context.Context, t *jwt.Token) (any, error) {
 	alg := t.Method.Alg()
 	kid := ""
@@ -127,12 +133,18 @@ func (v *Verifier) keyFor(ctx context.Context, t *jwt.Token) (any, error) {
 		}
 	}
 	if strings.HasPrefix(alg, "HS") {
-		return v.hmacKey(ctx, kid) // only reachable with VULN alg_confusion/kid_injection
+		return v.hmacKey(ctx, alg, kid) // only reachable with VULN alg_confusion/kid_injection/weak_hmac_secret
 	}
 	if key, ok, err := v.headerKey(ctx, t.Header, kid); ok || err != nil {
 		return key, err // only with VULN embedded_jwk/jku_follow/x5c_trust
 	}
-	k, err := v.keys.Key(ctx, kid)
+	var k jwks.Key
+	var err error
+	if kid == "" {
+		k, err = v.keys.KeyForAlg(ctx, alg)
+	} else {
+		k, err = v.keys.Key(ctx, kid)
+	}
 	if err != nil {
 		return nil, err
 	}

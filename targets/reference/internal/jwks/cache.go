@@ -80,6 +80,22 @@ func (c *Cache) Key(ctx context.Context, kid string) (Key, error) {
 	return e.set.Lookup(kid)
 }
 
+// KeyForAlg returns the key for a token without kid (see Set.ForAlg). Like
+// an empty kid in Key, a miss does not refetch a fresh set; a stale or
+// missing set is refetched (rate-limited) first.
+func (c *Cache) KeyForAlg(ctx context.Context, alg string) (Key, error) {
+	e := c.cur.Load()
+	if e == nil || c.now().Sub(e.fetched) >= c.opts.MaxAge {
+		if err := c.refetch(ctx); err != nil && !errors.Is(err, errRateLimited) && e == nil {
+			return Key{}, err
+		}
+		if e = c.cur.Load(); e == nil {
+			return Key{}, ErrNoKeyForAlg
+		}
+	}
+	return e.set.ForAlg(alg)
+}
+
 // FirstRSA returns the first RSA key of the set.
 func (c *Cache) FirstRSA(ctx context.Context) (*rsa.PublicKey, error) {
 	if c.cur.Load() == nil {

@@ -105,6 +105,74 @@ func TestLookupWithoutKid(t *testing.T) {
 	}
 }
 
+func TestForAlg(t *testing.T) {
+	rs1, rs2 := testkit.NewRSA(t, "rs1"), testkit.NewRSA(t, "rs2")
+	p256, p384 := testkit.NewEC(t, "p256", elliptic.P256(), "ES256"), testkit.NewEC(t, "p384", elliptic.P384(), "ES384")
+	ed := testkit.NewEd25519(t, "ed")
+	ps := rs2.JWK(false)
+	ps["alg"] = "PS256"
+	withAlg, _ := json.Marshal(map[string]any{"keys": []any{rs1.JWK(false), ps}})
+	sets := map[string][]byte{
+		"rsa, p256, ed":      testkit.JWKS(rs1, p256, ed),
+		"two rsa":            testkit.JWKS(rs1, rs2, ed),
+		"p256, p384":         testkit.JWKS(p256, p384),
+		"rsa, rsa alg PS256": withAlg,
+		"empty":              []byte(`{"keys":[]}`),
+	}
+	tests := []struct {
+		set, alg, kid string
+		err           error
+	}{
+		{"rsa, p256, ed", "RS256", "rs1", nil},
+		{"rsa, p256, ed", "PS384", "rs1", nil},
+		{"rsa, p256, ed", "ES256", "p256", nil},
+		{"rsa, p256, ed", "EdDSA", "ed", nil},
+		{"rsa, p256, ed", "ES384", "", ErrNoKeyForAlg},
+		{"rsa, p256, ed", "HS256", "", ErrNoKeyForAlg},
+		{"rsa, p256, ed", "none", "", ErrNoKeyForAlg},
+		{"two rsa", "RS256", "", ErrKidRequired},
+		{"two rsa", "EdDSA", "ed", nil},
+		{"p256, p384", "ES256", "p256", nil},
+		{"p256, p384", "ES384", "p384", nil},
+		{"rsa, rsa alg PS256", "RS256", "rs1", nil},
+		{"rsa, rsa alg PS256", "PS256", "", ErrKidRequired},
+		{"empty", "RS256", "", ErrNoKeyForAlg},
+	}
+	for _, tt := range tests {
+		set, err := ParseSet(sets[tt.set])
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := set.ForAlg(tt.alg)
+		if !errors.Is(err, tt.err) || k.ID != tt.kid {
+			t.Errorf("%s, %s: got %q, %v; want %q, %v", tt.set, tt.alg, k.ID, err, tt.kid, tt.err)
+		}
+	}
+}
+
+func TestCacheKeyForAlg(t *testing.T) {
+	a, b := testkit.NewEd25519(t, "a"), testkit.NewEd25519(t, "b")
+	srv := testkit.NewJWKSServer(t, testkit.JWKS(a))
+	c := NewCache(srv.JWKSURL(), Options{MinRefresh: time.Second, MaxAge: time.Minute})
+	now := time.Now()
+	c.now = func() time.Time { return now }
+	ctx := context.Background()
+	if k, err := c.KeyForAlg(ctx, "EdDSA"); err != nil || k.ID != "a" { // first use fetches
+		t.Fatalf("got %q, %v", k.ID, err)
+	}
+	srv.Set(testkit.JWKS(a, b))
+	if k, err := c.KeyForAlg(ctx, "EdDSA"); err != nil || k.ID != "a" {
+		t.Errorf("fresh set: got %q, %v", k.ID, err)
+	}
+	if _, err := c.KeyForAlg(ctx, "RS256"); !errors.Is(err, ErrNoKeyForAlg) || c.Fetches() != 1 {
+		t.Errorf("no fitting key: %v after %d fetches (a miss must not refetch a fresh set)", err, c.Fetches())
+	}
+	now = now.Add(2 * time.Minute) // stale: refetched, now ambiguous
+	if _, err := c.KeyForAlg(ctx, "EdDSA"); !errors.Is(err, ErrKidRequired) {
+		t.Errorf("two Ed25519 keys: %v", err)
+	}
+}
+
 func TestParseSetRejectsNonSet(t *testing.T) {
 	for _, doc := range []string{`[]`, `{}`, `{"keys":{}}`, `not json`} {
 		if _, err := ParseSet([]byte(doc)); err == nil {

@@ -16,8 +16,11 @@ const maxBody = 1 << 20
 var (
 	// ErrUnknownKid: no key with the token's kid.
 	ErrUnknownKid = errors.New("jwks: unknown kid")
-	// ErrKidRequired: the token has no kid and the set holds more than one key.
-	ErrKidRequired = errors.New("jwks: token has no kid and the key set has more than one key")
+	// ErrKidRequired: the token has no kid and the set holds more than one
+	// key (Lookup) or more than one key that fits its alg (ForAlg).
+	ErrKidRequired = errors.New("jwks: token has no kid and the key set has more than one candidate key")
+	// ErrNoKeyForAlg: the token has no kid and no key fits its alg.
+	ErrNoKeyForAlg = errors.New("jwks: token has no kid and no key fits its alg")
 )
 
 // Set is an immutable, parsed JWKS.
@@ -72,6 +75,26 @@ func (s *Set) Lookup(kid string) (Key, error) {
 		return k, nil
 	}
 	return Key{}, ErrUnknownKid
+}
+
+// ForAlg selects the key for a token without kid (RFC 7517 §4.5: kid is
+// optional): the one key of the set that fits alg (Key.Accepts, so the
+// JWK's own "alg" member counts). Several such keys are ambiguous and
+// refused with ErrKidRequired; none gives ErrNoKeyForAlg.
+func (s *Set) ForAlg(alg string) (Key, error) {
+	var found []Key
+	for _, k := range s.keys {
+		if k.Accepts(alg) {
+			found = append(found, k)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return Key{}, ErrNoKeyForAlg
+	case 1:
+		return found[0], nil
+	}
+	return Key{}, ErrKidRequired
 }
 
 // FirstRSA returns the first RSA key of the set.

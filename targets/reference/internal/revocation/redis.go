@@ -1,5 +1,6 @@
-// Package revocation looks revoked token ids up in Redis: the authorization
-// server writes key "revoked:<jti>" (with a TTL up to the token's exp).
+// Package revocation keeps the list of revoked token ids in Redis: the
+// authorization server writes key "revoked:<jti>" (value "1", with a TTL up
+// to the token's exp) and every service looks it up.
 package revocation
 
 import (
@@ -39,6 +40,18 @@ func (r *Redis) Revoked(ctx context.Context, jti string) (bool, error) {
 	defer cancel()
 	n, err := r.client.Exists(ctx, KeyPrefix+jti).Result()
 	return n > 0, err
+}
+
+// Revoke puts jti on the list for ttl, rounded up to whole seconds and at
+// least one second (the key then disappears with the token's lifetime).
+func (r *Redis) Revoke(ctx context.Context, jti string, ttl time.Duration) error {
+	ttl = max(ttl, time.Second)
+	if rem := ttl % time.Second; rem != 0 {
+		ttl += time.Second - rem
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	return r.client.Set(ctx, KeyPrefix+jti, "1", ttl).Err()
 }
 
 // Ping checks the connection.

@@ -61,10 +61,31 @@ const (
 	PlaintextPort = "plaintext_port"
 )
 
+// Switches implemented by the authorization server. WeakHMACSecret is also
+// a resource-service switch (a symmetric deployment sharing the secret).
+const (
+	// issuer hygiene
+	WeakHMACSecret  = "weak_hmac_secret"
+	LongTTL         = "long_ttl"
+	SensitiveClaims = "sensitive_claims"
+	JWKSPrivateLeak = "jwks_private_leak"
+	NoKid           = "no_kid"
+	// lifecycle
+	RevokeNoop = "revoke_noop"
+	// OAuth2 flows
+	ScopeEscalation   = "scope_escalation"
+	ClientAuthSkipped = "client_auth_skipped"
+)
+
+// WeakHMACKey is the HMAC secret of VULN weak_hmac_secret: the
+// authorization server signs access tokens HS256 with this dictionary word
+// and the resource service verifies HS256 tokens with it.
+const WeakHMACKey = "changeme"
+
 // Resource lists the switches the resource service implements.
 var Resource = []string{
 	AlgNone, AlgConfusion, NoSignatureCheck, EmbeddedJWK, JKUFollow, X5CTrust, KidInjection, CritIgnored,
-	NoAlgAllowlist, PsychicSignature, ECDSADERAccepted, LenientBase64,
+	NoAlgAllowlist, PsychicSignature, ECDSADERAccepted, LenientBase64, WeakHMACSecret,
 	PayloadNotObject, ClaimTypesLenient, DupKeysFirstWins, Malformed500,
 	SkipExp, SkipNbf, HugeLeeway, SkipIss, IssArray, IssNormalized, SkipAud, AudSubstring, SkipTyp, ScopeIgnored, ScopePrefix,
 	NoRevocationCheck, RevocationFailOpen, JWKSRefetchUnbounded,
@@ -73,46 +94,75 @@ var Resource = []string{
 	TLS10, WeakCiphers, PlaintextPort,
 }
 
-// Other lists switches that belong to other parts of the reference system
-// (authorization server, gRPC side). The resource service accepts them, so
+// AuthServer lists the switches the authorization server implements.
+var AuthServer = []string{
+	WeakHMACSecret, LongTTL, SensitiveClaims, JWKSPrivateLeak, NoKid,
+	RevokeNoop,
+	ScopeEscalation, ClientAuthSkipped,
+}
+
+// Other lists switches that belong to parts of the reference system not
+// built yet (authorization-code and refresh flows, key rotation, gRPC). Every
+// service accepts them, and the names of the other services' switches, so
 // one VULN value can be handed to every service, but ignores them.
 var Other = []string{
-	"old_key_never_retired", "refresh_no_rotation", "refresh_reuse_undetected", "revoke_noop",
-	"weak_hmac_secret", "long_ttl", "sensitive_claims", "jwks_private_leak", "no_kid",
-	"pkce_optional", "pkce_plain", "redirect_prefix_match", "code_reuse", "scope_escalation", "client_auth_skipped",
+	"old_key_never_retired", "refresh_no_rotation", "refresh_reuse_undetected",
+	"pkce_optional", "pkce_plain", "redirect_prefix_match", "code_reuse",
 	"mtls_optional", "mtls_any_ca", "mtls_expired_ok", "mtls_no_identity_authz", "grpc_no_jwt",
+}
+
+// Known returns every switch name, each once: Resource, AuthServer, Other.
+func Known() []string {
+	var all []string
+	for _, n := range slices.Concat(Resource, AuthServer, Other) {
+		if !slices.Contains(all, n) {
+			all = append(all, n)
+		}
+	}
+	return all
 }
 
 // Set is the set of active switches. The zero value has every switch off.
 type Set struct {
+	impl    []string // the switches the service implements, in catalog order
 	on      map[string]bool
 	ignored []string
 }
 
-// Parse parses a comma-separated list of switch names. Blank entries are
-// skipped; an unknown name is an error that lists the known names.
-func Parse(list string) (Set, error) {
-	s := Set{on: map[string]bool{}}
+// Parse parses a comma-separated list of switch names for the resource
+// service (ParseFor with Resource).
+func Parse(list string) (Set, error) { return ParseFor(Resource, list) }
+
+// ParseFor parses a comma-separated list of switch names for a service that
+// implements the switches in impl. Blank entries are skipped; a known name
+// outside impl is recorded as ignored; an unknown name is an error that
+// lists the known names.
+func ParseFor(impl []string, list string) (Set, error) {
+	s := Set{impl: impl, on: map[string]bool{}}
+	known := Known()
 	for _, name := range strings.Split(list, ",") {
 		name = strings.TrimSpace(name)
 		switch {
 		case name == "":
-		case slices.Contains(Resource, name):
+		case slices.Contains(impl, name):
 			s.on[name] = true
-		case slices.Contains(Other, name):
+		case slices.Contains(known, name):
 			if !slices.Contains(s.ignored, name) {
 				s.ignored = append(s.ignored, name)
 			}
 		default:
-			return Set{}, fmt.Errorf("unknown VULN switch %q; known: %s", name, strings.Join(append(slices.Clone(Resource), Other...), ","))
+			return Set{}, fmt.Errorf("unknown VULN switch %q; known: %s", name, strings.Join(known, ","))
 		}
 	}
 	return s, nil
 }
 
 // MustParse is Parse for tests and constants; it panics on error.
-func MustParse(list string) Set {
-	s, err := Parse(list)
+func MustParse(list string) Set { return MustParseFor(Resource, list) }
+
+// MustParseFor is ParseFor for tests and constants; it panics on error.
+func MustParseFor(impl []string, list string) Set {
+	s, err := ParseFor(impl, list)
 	if err != nil {
 		panic(err)
 	}
@@ -125,7 +175,7 @@ func (s Set) Has(name string) bool { return s.on[name] }
 // Active returns the active switch names in catalog order.
 func (s Set) Active() []string {
 	var names []string
-	for _, n := range Resource {
+	for _, n := range s.impl {
 		if s.on[n] {
 			names = append(names, n)
 		}

@@ -1,0 +1,8 @@
+// One test per attack of the area; each asserts its attack's verdict (src/run/suite.ts).
+import { defineAttackSuite } from '../../src/run/suite.ts';
+import { catalog } from '../catalog.ts';
+
+defineAttackSuite(
+  'lifecycle',
+  catalog.filter((a) => a.area === 'lifecycle'),
+);
