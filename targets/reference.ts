@@ -9,7 +9,8 @@ import { defineTarget } from '../src/manifest/define.ts';
  */
 export default defineTarget({
   name: 'reference',
-  description: 'Bundled Go reference system: authorization server, resource server (golang-jwt/jwt/v5), Redis',
+  description:
+    'Bundled Go reference system: authorization server, resource server (golang-jwt/jwt/v5), Redis',
   launch: {
     kind: 'containers',
     network: 'host',

@@ -21,7 +21,9 @@ describe('weak HMAC secret (offline word list)', () => {
   });
 
   test("finds a secret made of the target's own words", () => {
-    expect(crackHmac(hs256('orders-api2026'), candidateSecrets(['orders-api']))?.secret).toBe('orders-api2026');
+    expect(crackHmac(hs256('orders-api2026'), candidateSecrets(['orders-api']))?.secret).toBe(
+      'orders-api2026',
+    );
   });
 
   test('a random secret is not found, and an RS256 token is not tried', () => {

@@ -4,6 +4,7 @@ import { generateKeySet, type KeySet } from '../../fixtures/issuer/keys.ts';
 import { capabilitiesOf } from '../capabilities.ts';
 import { describeError, GauntletError } from '../errors.ts';
 import type { Manifest } from '../manifest/schema.ts';
+import { OAuthClient } from '../oauth/client.ts';
 import { HttpProbe } from '../probe/http.ts';
 import { Limiter } from '../probe/limiter.ts';
 import { attackerKeySet } from '../run/context.ts';
@@ -19,11 +20,23 @@ import { EXPECTED, httpScenarios, materialize, type PlannedScenario } from './sc
 import { countUnexpected, summarizeRuns } from './stats.ts';
 import type { BenchReport, BenchSettings, GeneratorCeiling, ScenarioResult } from './types.ts';
 
+/** A token obtained from the target's AS and revoked there (RFC 7009): the revocation lookup's reject path. */
+async function revokedToken(oauth: OAuthClient): Promise<string> {
+  const got = await oauth.obtain('bench: token to revoke');
+  if (!got.token) throw new GauntletError(`the authorization server issued no token: ${got.exchange.why}`);
+  const r = await oauth.revoke(got.token, 'bench: revocation');
+  if (r.status !== 200)
+    throw new GauntletError(`the authorization server did not revoke the token: ${r.exchange.why}`);
+  return got.token;
+}
+
 /** A launched target, as `launchTarget` gives it. */
 export interface BenchTarget {
   manifest: Manifest;
   keys?: KeySet;
   httpCa?: string;
+  /** PEM CA of the authorization server (the revoked scenario obtains and revokes a token there) */
+  asCa?: string;
 }
 
 export interface BenchOptions {
@@ -80,7 +93,20 @@ export async function runBench(target: BenchTarget, opts: BenchOptions): Promise
     trusted: target.keys ?? (await generateKeySet('untrusted')),
     attacker: await attackerKeySet(),
   });
-  const plan = httpScenarios(m, tokens, capabilitiesOf(m));
+  const caps = capabilitiesOf(m);
+  const client = m.authServer?.clients[0];
+  const oauth =
+    m.authServer && client && caps.has('revoke')
+      ? new OAuthClient({
+          as: m.authServer,
+          client,
+          audience: m.policy.audience,
+          ...(target.asCa ? { ca: target.asCa } : {}),
+          timeoutMs: m.limits.requestTimeoutMs,
+          limiter: new Limiter(1, m.limits.maxRps),
+        })
+      : undefined;
+  const plan = httpScenarios(m, tokens, caps, oauth ? () => revokedToken(oauth) : undefined);
   const known = [...plan.run, ...plan.skipped].map((p) => p.id);
   const unknown = (opts.only ?? []).filter((id) => !known.includes(id));
   if (unknown.length)
@@ -199,7 +225,7 @@ export async function runBench(target: BenchTarget, opts: BenchOptions): Promise
   } catch (err) {
     report.inconclusive = `the bench failed: ${describeError(err)}`;
   } finally {
-    await probe.close();
+    await Promise.all([probe.close(), oauth?.close()]);
     report.finishedAt = new Date().toISOString();
   }
   return report;

@@ -48,7 +48,13 @@ const REJECTS: { id: string; title: string }[] = [
 ];
 
 /** Accept paths per alg, then every reject path, for the HTTP channel; what cannot run is listed with the reason. */
-export function httpScenarios(m: Manifest, tokens: TokenFactory, caps: Set<Capability>): ScenarioPlan {
+export function httpScenarios(
+  m: Manifest,
+  tokens: TokenFactory,
+  caps: Set<Capability>,
+  /** a token obtained from the AS and revoked there; absent without capabilities obtain and revoke */
+  revoked?: () => Promise<string>,
+): ScenarioPlan {
   const http = m.channels.http;
   const plan: ScenarioPlan = { run: [], skipped: [] };
   if (!http) return plan;
@@ -102,12 +108,15 @@ export function httpScenarios(m: Manifest, tokens: TokenFactory, caps: Set<Capab
     for (const r of REJECTS)
       plan.run.push({ ...r, kind: 'reject', ...base, mint: async () => rejectToken(r.id, tokens, scope) });
   }
-  plan.skipped.push({
-    id: 'revoked',
-    title: 'revoked token (revocation lookup)',
-    kind: 'reject',
-    reason: `needs revoke: ${CAPABILITY_REASON.revoke}`,
-  });
+  const revokedPath = { id: 'revoked', title: 'revoked token (revocation lookup)', kind: 'reject' as const };
+  if (revoked) plan.run.push({ ...revokedPath, ...base, mint: revoked });
+  else {
+    const missing = (['obtain', 'revoke'] as const).filter((c) => !caps.has(c));
+    plan.skipped.push({
+      ...revokedPath,
+      reason: `needs ${missing.join(', ') || 'revoke'}: ${(missing.length ? missing : ['revoke' as const]).map((c) => CAPABILITY_REASON[c]).join('; ')}`,
+    });
+  }
   return plan;
 }
 

@@ -35,6 +35,7 @@ export function defineBenchSuite(): void {
             manifest: run.manifest,
             ...(run.keys ? { keys: deserializeKeySet(run.keys) } : {}),
             ...(run.httpCa ? { httpCa: run.httpCa } : {}),
+            ...(run.asCa ? { asCa: run.asCa } : {}),
           },
           { requested: {}, decision },
         );

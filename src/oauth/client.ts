@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import type { AuthServerSpec, ClientSpec } from '../manifest/schema.ts';
+import { flatHeaders, noAnswer } from '../probe/answer.ts';
 import type { Limiter } from '../probe/limiter.ts';
 import { scrub, tokenEvidence } from '../report/redact.ts';
 import type { Exchange, Outcome } from '../verdict/types.ts';
@@ -195,9 +196,6 @@ export class OAuthClient {
           const v: unknown = JSON.parse(text);
           if (v && typeof v === 'object' && !Array.isArray(v)) json = v as Record<string, unknown>;
         } catch {}
-        const resHeaders: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers))
-          if (v !== undefined) resHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
         return {
           status: res.statusCode,
           ...(json ? { json } : {}),
@@ -206,7 +204,7 @@ export class OAuthClient {
             ...classifyOAuth(res.statusCode, json),
             response: {
               status: res.statusCode,
-              headers: resHeaders,
+              headers: flatHeaders(res.headers),
               body: scrub(text.slice(0, 2000), known),
             },
             ms: Math.round(performance.now() - started),
@@ -214,17 +212,7 @@ export class OAuthClient {
         };
       });
     } catch (err) {
-      const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
-      const detail = e.cause?.code ?? e.code ?? e.name;
-      return {
-        exchange: {
-          ...base,
-          outcome: 'error',
-          why: `no HTTP answer (${detail})`,
-          error: `${detail}: ${e.cause?.message ?? e.message}`,
-          ms: Math.round(performance.now() - started),
-        },
-      };
+      return { exchange: { ...base, ...noAnswer(err), ms: Math.round(performance.now() - started) } };
     }
   }
 

@@ -2,6 +2,7 @@ import { Agent, request } from 'undici';
 import type { Endpoint } from '../manifest/schema.ts';
 import { scrub, tokenEvidence } from '../report/redact.ts';
 import type { Exchange, Outcome } from '../verdict/types.ts';
+import { flatHeaders, noAnswer } from './answer.ts';
 import type { Limiter } from './limiter.ts';
 
 /** How a token travels. Default: `Authorization: Bearer <token>`. */
@@ -102,26 +103,15 @@ export class HttpProbe {
           signal: AbortSignal.timeout(this.opts.timeoutMs),
         });
         const text = (await res.body.text()).slice(0, BODY_EXCERPT);
-        const resHeaders: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers))
-          if (v !== undefined) resHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
         return {
           ...base,
           ...classifyHttp(res.statusCode),
-          response: { status: res.statusCode, headers: resHeaders, body: scrub(text, secrets) },
+          response: { status: res.statusCode, headers: flatHeaders(res.headers), body: scrub(text, secrets) },
           ms: Math.round(performance.now() - started),
         };
       });
     } catch (err) {
-      const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
-      const detail = e.cause?.code ?? e.code ?? e.name;
-      return {
-        ...base,
-        outcome: 'error',
-        why: `no HTTP answer (${detail})`,
-        error: `${detail}: ${e.cause?.message ?? e.message}`,
-        ms: Math.round(performance.now() - started),
-      };
+      return { ...base, ...noAnswer(err), ms: Math.round(performance.now() - started) };
     }
   }
 

@@ -105,8 +105,8 @@ export const tokenLifetime: Attack = {
       return {
         status: 'fail',
         reason: `access tokens live ${lifetime} s${said}, more than the ${max} s policy.maxTokenLifetimeSeconds allows`,
-        controls,
-        evidence: [],
+        controls: [],
+        evidence: controls,
       };
     return {
       status: 'pass',
@@ -159,16 +159,16 @@ export const sensitiveClaimsAttack: Attack = {
       return {
         status: 'fail',
         reason: `the access token carries secrets: ${found.secret.join(', ')}${found.pii.length ? `; and personal data: ${found.pii.join(', ')}` : ''} (values redacted in this report)`,
-        controls,
-        evidence: [],
+        controls: [],
+        evidence: controls,
       };
     if (found.pii.length)
       return {
         status: 'fail',
         severity: 'low',
         reason: `the access token carries personal data: ${found.pii.join(', ')}; a client-credentials token needs none`,
-        controls,
-        evidence: [],
+        controls: [],
+        evidence: controls,
       };
     const names = Object.keys(got.claims).join(', ');
     return { status: 'pass', reason: `claims ${names}: no secret, no personal data`, controls, evidence: [] };
@@ -198,8 +198,8 @@ export const noKid: Attack = {
     return {
       status: 'fail',
       reason: `the access token header has no kid (header: ${Object.keys(got.header).join(', ')}): with more than one key, a verifier must guess, and a rotation breaks it`,
-      controls: [got.exchange],
-      evidence: [],
+      controls: [],
+      evidence: [got.exchange],
     };
   },
 };

@@ -84,6 +84,20 @@ const SCRIPTED_RED: Record<string, string[]> = {
   no_www_authenticate: ['HTTP-WWW-AUTHENTICATE'],
   // a 500 for every token it cannot parse, lenient-looking ones included
   malformed_500: ['JWT-ENC-LENIENT', 'JWT-ENC-MALFORMED', 'JWT-ENC-OVERSIZED'],
+  // lifecycle (the authorization server revokes, the resource server looks the jti up in Redis)
+  no_revocation_check: ['LIFE-REVOKED-ACCEPTED'],
+  revocation_fail_open: ['LIFE-REVOCATION-FAIL-OPEN'],
+  // the AS answers 200 and revokes nothing: introspection says active, and the RS has nothing to look up
+  revoke_noop: ['LIFE-REVOKED-ACCEPTED', 'OAUTH-REVOKE-INEFFECTIVE'],
+  // issuer hygiene (the authorization server)
+  weak_hmac_secret: ['AS-WEAK-HMAC-SECRET'],
+  long_ttl: ['AS-TOKEN-LIFETIME'],
+  sensitive_claims: ['AS-SENSITIVE-CLAIMS'],
+  jwks_private_leak: ['AS-JWKS-PRIVATE-KEYS'],
+  no_kid: ['AS-NO-KID'],
+  // OAuth2 client credentials
+  scope_escalation: ['OAUTH-SCOPE-ESCALATION'],
+  client_auth_skipped: ['OAUTH-CLIENT-AUTH'],
   /*
    * The Go tutorial middleware: jwt.Parse with a key function that returns the public key whatever the alg
    * (RS512/PS256 by the same key pass), no iss/aud check (so an iss of the wrong type or an array passes, and
@@ -109,6 +123,8 @@ const SCRIPTED_RED: Record<string, string[]> = {
     'JWT-CLAIM-IAT-FUTURE',
     'JWT-HDR-TYP',
     'JWT-HDR-CRIT-UNKNOWN',
+    // tutorials never look a revoked jti up
+    'LIFE-REVOKED-ACCEPTED',
   ],
 };
 
@@ -165,10 +181,6 @@ export const EXPECTED_INCONCLUSIVE: Record<string, string[]> = {
 
 /** Switches with no attack yet, and why (the note for whoever plans the next work). */
 export const NOT_YET_PROVEN: Record<string, string> = {
-  no_revocation_check:
-    'revocation attacks need the authorization server (revoke capability): lifecycle issue',
-  revocation_fail_open:
-    'revocation attacks need the authorization server (revoke capability): lifecycle issue',
   tls10: 'transport attacks (TLS, mTLS): transport issue',
   weak_ciphers: 'transport attacks (TLS, mTLS): transport issue',
   plaintext_port: 'transport attacks (TLS, mTLS): transport issue',

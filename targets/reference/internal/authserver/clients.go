@@ -87,7 +87,7 @@ var errInvalidClient = errors.New("invalid_client")
 // credentials are what the request presented.
 type credentials struct {
 	id, secret string
-	method     string // "client_secret_basic" or "client_secret_post"
+	method     string // "client_secret_basic", "client_secret_post" or "none" (client_id only)
 }
 
 // presented extracts the client credentials of r: exactly one of
@@ -129,12 +129,19 @@ func presented(r *http.Request, form url.Values) (credentials, error) {
 		return credentials{id: id, secret: secret, method: "client_secret_basic"}, nil
 	case hasSecret && form.Get("client_id") != "":
 		return credentials{id: form.Get("client_id"), secret: form.Get("client_secret"), method: "client_secret_post"}, nil
+	case !hasSecret && form.Get("client_id") != "":
+		// A public client (method "none"): authenticate refuses it, only
+		// VULN client_auth_skipped takes the client_id at its word.
+		return credentials{id: form.Get("client_id"), method: "none"}, nil
 	}
 	return credentials{}, fmt.Errorf("%w: no client credentials", errInvalidClient)
 }
 
 // authenticate checks the presented secret in constant time.
 func (r *clientRegistry) authenticate(cr credentials) (*Client, error) {
+	if cr.method == "none" {
+		return nil, fmt.Errorf("%w: client %q sent no secret (public clients are not supported)", errInvalidClient, cr.id)
+	}
 	got := sha256.Sum256([]byte(cr.secret))
 	want, known := r.digests[cr.id]
 	if !known {

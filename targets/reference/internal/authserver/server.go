@@ -167,7 +167,7 @@ var singleParams = []string{
 func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/x-www-form-urlencoded" {
-		return nil, errors.New("Content-Type is not application/x-www-form-urlencoded")
+		return nil, errors.New("request body is not application/x-www-form-urlencoded")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {

@@ -1,5 +1,6 @@
 // Package server wires the HTTP handlers and the TLS configuration of the
-// resource service.
+// resource service. The authorization server reuses Listen, Serve and
+// TLSConfig (its switch set never holds the transport switches).
 package server
 
 import (
