@@ -1,88 +1,36 @@
 package main
 
 import (
-	"bufio"
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
-	"errors"
-	"io"
-	"math/big"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/alicebob/miniredis/v2"
+
+	"auth-gauntlet/reference/internal/testkit"
 )
+
+// runMainEnv makes the test binary run the authorization server.
+const runMainEnv = "AUTHSERVER_TEST_RUN_MAIN"
 
 // The test binary re-executes itself as the authorization server.
 func TestMain(m *testing.M) {
-	if os.Getenv("AUTHSERVER_TEST_RUN_MAIN") == "1" {
+	if os.Getenv(runMainEnv) == "1" {
 		os.Exit(run())
 	}
 	os.Exit(m.Run())
 }
 
-func command(env ...string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append([]string{"AUTHSERVER_TEST_RUN_MAIN=1"}, env...)
-	return cmd
-}
-
-func pkcs8PEM(t *testing.T, k crypto.Signer) string {
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
-}
-
-func writeCert(t *testing.T, dir string) (certFile, keyFile string) {
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	_ = os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
-	_ = os.WriteFile(keyFile, []byte(pkcs8PEM(t, key)), 0o600)
-	return certFile, keyFile
-}
+func command(env ...string) *exec.Cmd { return testkit.ReexecCommand(runMainEnv, env...) }
 
 func writeKeys(t *testing.T, dir string) string {
-	r, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := json.Marshal(map[string]any{"keys": []map[string]string{{"kid": "k1", "alg": "RS256", "pem": pkcs8PEM(t, r)}}})
-	p := filepath.Join(dir, "keys.json")
-	_ = os.WriteFile(p, b, 0o600)
-	return p
-}
-
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+	k := testkit.NewRSA(t, "k1")
+	return testkit.WriteSigningKeys(t, dir, testkit.SigningKey{Kid: k.Kid, Alg: k.Alg, PEM: testkit.PKCS8PEM(t, k.Priv)})
 }
 
 const clients = `[{"client_id":"gauntlet","client_secret":"s3cret","scopes":["orders:read"],"audiences":["orders-api"]}]`
@@ -98,11 +46,7 @@ func TestConfigErrorsExit2(t *testing.T) {
 		"bad clients":  append(ok[:len(ok):len(ok)], "CLIENTS=[{]"),
 		"bad cert":     ok,
 	} {
-		out, err := command(env...).CombinedOutput()
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
-			t.Errorf("%s: err %v, want exit 2 (output %q)", name, err, out)
-		}
+		out := testkit.CombinedOutputExit(t, name, command(env...), 2)
 		if lines := strings.Count(strings.TrimSpace(string(out)), "\n"); lines != 0 || !strings.HasPrefix(string(out), "authserver: invalid configuration: ") {
 			t.Errorf("%s: want one error line, got %q", name, out)
 		}
@@ -111,37 +55,14 @@ func TestConfigErrorsExit2(t *testing.T) {
 
 func TestReadyLineServeAndSIGTERM(t *testing.T) {
 	dir := t.TempDir()
-	certFile, keyFile := writeCert(t, dir)
+	certFile, keyFile := testkit.WriteTLSCert(t, dir)
 	mr := miniredis.RunT(t)
-	addr := freeAddr(t)
+	addr := testkit.FreeAddr(t)
 	cmd := command("LISTEN_ADDR="+addr, "TLS_CERT_FILE="+certFile, "TLS_KEY_FILE="+keyFile, "ISSUER=https://"+addr,
 		"SIGNING_KEYS_FILE="+writeKeys(t, dir), "CLIENTS="+clients, "REDIS_ADDR="+mr.Addr(), "VULN=alg_none")
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill() }()
+	rest := testkit.StartReady(t, cmd, "authserver ready on https://"+addr)
 
-	line := make(chan string, 1)
-	rest := make(chan string, 1)
-	go func() {
-		br := bufio.NewReader(stdout)
-		s, _ := br.ReadString('\n')
-		line <- s
-		more, _ := io.ReadAll(br)
-		rest <- string(more)
-	}()
-	select {
-	case got := <-line:
-		if want := "authserver ready on https://" + addr + "\n"; got != want {
-			t.Fatalf("stdout line %q, want %q", got, want)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("no ready line")
-	}
-
-	c := &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	c := testkit.InsecureHTTPSClient(0)
 	resp, err := c.Get("https://" + addr + "/healthz")
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("/healthz: %v %v", resp, err)
@@ -150,7 +71,7 @@ func TestReadyLineServeAndSIGTERM(t *testing.T) {
 	if resp.TLS.Version < tls.VersionTLS12 {
 		t.Errorf("TLS version %x", resp.TLS.Version)
 	}
-	old := &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS11}}}
+	old := testkit.InsecureHTTPSClient(tls.VersionTLS11)
 	if _, err := old.Get("https://" + addr + "/healthz"); err == nil {
 		t.Error("TLS 1.1 accepted")
 	}
@@ -179,17 +100,7 @@ func TestReadyLineServeAndSIGTERM(t *testing.T) {
 		t.Errorf("Redis keys %v", keys)
 	}
 
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("exit after SIGTERM: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("no exit after SIGTERM")
-	}
+	testkit.StopWithSIGTERM(t, cmd)
 	if more := <-rest; more != "" {
 		t.Errorf("more on stdout after the ready line: %q", more)
 	}

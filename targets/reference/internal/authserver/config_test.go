@@ -1,34 +1,21 @@
 package authserver
 
 import (
-	"crypto/x509"
-	"encoding/json"
-	"encoding/pem"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"auth-gauntlet/reference/internal/testkit"
 	"auth-gauntlet/reference/internal/vuln"
 )
 
 // keysFile writes the test keys as a SIGNING_KEYS_FILE.
 func keysFile(t *testing.T) string {
-	var list []map[string]string
+	var list []testkit.SigningKey
 	for _, k := range keys(t) {
-		der, err := x509.MarshalPKCS8PrivateKey(k.Private)
-		if err != nil {
-			t.Fatal(err)
-		}
-		list = append(list, map[string]string{"kid": k.ID, "alg": k.Alg, "pem": string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))})
+		list = append(list, testkit.SigningKey{Kid: k.ID, Alg: k.Alg, PEM: testkit.PKCS8PEM(t, k.Private)})
 	}
-	b, _ := json.Marshal(map[string]any{"keys": list})
-	p := filepath.Join(t.TempDir(), "keys.json")
-	if err := os.WriteFile(p, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testkit.WriteSigningKeys(t, t.TempDir(), list...)
 }
 
 const clientsJSON = `[{"client_id":"gauntlet","client_secret":"s","scopes":["orders:read","orders:write"],"audiences":["orders-api"],"redirect_uris":["https://x"]}]`
@@ -107,10 +94,7 @@ func TestLoadConfig(t *testing.T) {
 
 func TestNoKeyForSigningAlg(t *testing.T) {
 	k := keys(t)[0] // RSA only
-	der, _ := x509.MarshalPKCS8PrivateKey(k.Private)
-	b, _ := json.Marshal(map[string]any{"keys": []map[string]string{{"kid": "r", "alg": "RS256", "pem": string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))}}})
-	p := filepath.Join(t.TempDir(), "keys.json")
-	_ = os.WriteFile(p, b, 0o600)
+	p := testkit.WriteSigningKeys(t, t.TempDir(), testkit.SigningKey{Kid: "r", Alg: "RS256", PEM: testkit.PKCS8PEM(t, k.Private)})
 	env := map[string]string{"LISTEN_ADDR": "127.0.0.1:1", "TLS_CERT_FILE": "c", "TLS_KEY_FILE": "k", "ISSUER": "https://as.test",
 		"SIGNING_KEYS_FILE": p, "CLIENTS": clientsJSON, "REDIS_ADDR": "127.0.0.1:1", "SIGNING_ALG": "ES256"}
 	if _, err := LoadConfig(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "no ES256 key") {

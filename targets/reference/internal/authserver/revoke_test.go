@@ -1,8 +1,6 @@
 package authserver
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"auth-gauntlet/reference/internal/revocation"
+	"auth-gauntlet/reference/internal/testkit"
 	"auth-gauntlet/reference/internal/vuln"
 )
 
@@ -118,48 +117,20 @@ func TestRevokeRedisDown(t *testing.T) {
 
 // forged signs gauntlet-like claims with a key that is not the server's.
 func forged(t *testing.T, f *fixture, kid string, mod func(jwt.MapClaims)) string {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claimsFor(f, mod))
-	tok.Header["kid"], tok.Header["typ"] = kid, "at+jwt"
-	s, err := tok.SignedString(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return testkit.NewRSA(t, kid).Token(t, claimsFor(f, mod), nil)
 }
 
 // weakToken signs claims HS256 with the weak secret.
 func weakToken(t *testing.T, f *fixture, mod func(jwt.MapClaims)) string {
-	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claimsFor(f, mod))
-	tok.Header["kid"], tok.Header["typ"] = WeakHMACKid, "at+jwt"
-	s, err := tok.SignedString([]byte(vuln.WeakHMACKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	header := map[string]any{"kid": WeakHMACKid, "typ": "at+jwt"}
+	return testkit.HMAC(t, "HS256", header, claimsFor(f, mod), []byte(vuln.WeakHMACKey))
 }
 
 // signed signs claims with the server's RSA key; header entries replace
 // the defaults (nil removes one).
 func signed(t *testing.T, f *fixture, header map[string]any, mod func(jwt.MapClaims)) string {
 	k := keys(t)[0]
-	tok := jwt.NewWithClaims(k.Method(), claimsFor(f, mod))
-	tok.Header["kid"], tok.Header["typ"] = k.ID, "at+jwt"
-	for h, v := range header {
-		if v == nil {
-			delete(tok.Header, h)
-		} else {
-			tok.Header[h] = v
-		}
-	}
-	s, err := tok.SignedString(k.Private)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return testkit.Signer{Kid: k.ID, Alg: k.Alg, Priv: k.Private}.Token(t, claimsFor(f, mod), header)
 }
 
 func claimsFor(f *fixture, mod func(jwt.MapClaims)) jwt.MapClaims {

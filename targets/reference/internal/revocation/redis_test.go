@@ -4,20 +4,16 @@ import (
 	"context"
 	"net"
 	"os/exec"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+
+	"auth-gauntlet/reference/internal/testkit"
 )
 
 func TestUnreachableIsAnError(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens there now
+	addr := testkit.FreeAddr(t) // nothing listens there now
 	r := NewRedis(addr)
 	defer r.Close()
 	if _, err := r.Revoked(context.Background(), "abc"); err == nil {
@@ -31,19 +27,15 @@ func TestRealRedis(t *testing.T) {
 	if err != nil {
 		t.Skip("redis-server not installed")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	cmd := exec.Command(bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(port), "--save", "", "--appendonly", "no")
+	addr := testkit.FreeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	cmd := exec.Command(bin, "--bind", "127.0.0.1", "--port", port, "--save", "", "--appendonly", "no")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 
-	r := NewRedis("127.0.0.1:" + strconv.Itoa(port))
+	r := NewRedis(addr)
 	defer r.Close()
 	ctx := context.Background()
 	deadline := time.Now().Add(5 * time.Second)

@@ -1,14 +1,12 @@
 package signing
 
 import (
-	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"encoding/json"
 	"encoding/pem"
 	"maps"
 	"slices"
@@ -19,6 +17,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"auth-gauntlet/reference/internal/jwks"
+	"auth-gauntlet/reference/internal/testkit"
 )
 
 var (
@@ -38,28 +37,20 @@ func genKeys(t *testing.T) {
 	})
 }
 
-func pkcs8(t *testing.T, k crypto.Signer) string {
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
-}
-
+// entry is testkit.SigningKey, short enough for unkeyed table literals.
 type entry struct{ Kid, Alg, PEM string }
 
 func doc(entries ...entry) []byte {
-	list := make([]map[string]string, len(entries))
+	keys := make([]testkit.SigningKey, len(entries))
 	for i, e := range entries {
-		list[i] = map[string]string{"kid": e.Kid, "alg": e.Alg, "pem": e.PEM}
+		keys[i] = testkit.SigningKey(e)
 	}
-	b, _ := json.Marshal(map[string]any{"keys": list})
-	return b
+	return testkit.SigningKeysJSON(keys...)
 }
 
 func TestParseKeys(t *testing.T) {
 	genKeys(t)
-	good := []entry{{"k1", "RS256", pkcs8(t, rsaKey)}, {"k2", "ES256", pkcs8(t, p256Key)}, {"k3", "EdDSA", pkcs8(t, edKey)}}
+	good := []entry{{"k1", "RS256", testkit.PKCS8PEM(t, rsaKey)}, {"k2", "ES256", testkit.PKCS8PEM(t, p256Key)}, {"k3", "EdDSA", testkit.PKCS8PEM(t, edKey)}}
 	keys, err := ParseKeys(doc(good...))
 	if err != nil {
 		t.Fatal(err)
@@ -74,16 +65,16 @@ func TestParseKeys(t *testing.T) {
 	}{
 		"not JSON":          {[]byte(`{`), "not a JSON"},
 		"no keys":           {[]byte(`{"keys":[]}`), "no key"},
-		"empty kid":         {doc(entry{"", "RS256", pkcs8(t, rsaKey)}), "empty kid"},
-		"duplicate kid":     {doc(good[0], entry{"k1", "ES256", pkcs8(t, p256Key)}), "duplicate kid"},
+		"empty kid":         {doc(entry{"", "RS256", testkit.PKCS8PEM(t, rsaKey)}), "empty kid"},
+		"duplicate kid":     {doc(good[0], entry{"k1", "ES256", testkit.PKCS8PEM(t, p256Key)}), "duplicate kid"},
 		"not PEM":           {doc(entry{"k", "RS256", "MIIB"}), "no PEM block"},
 		"PKCS#1":            {doc(entry{"k", "RS256", pkcs1}), "PKCS#8"},
-		"RSA as ES256":      {doc(entry{"k", "ES256", pkcs8(t, rsaKey)}), "RSA key cannot sign ES256"},
-		"P-384 as ES256":    {doc(entry{"k", "ES256", pkcs8(t, p384Key)}), "P-384 key cannot sign ES256"},
-		"Ed25519 as RS256":  {doc(entry{"k", "RS256", pkcs8(t, edKey)}), "Ed25519 key cannot sign RS256"},
-		"RSA 1024":          {doc(entry{"k", "RS256", pkcs8(t, smallRSA)}), "1024 bits"},
-		"HS256":             {doc(entry{"k", "HS256", pkcs8(t, rsaKey)}), `alg "HS256" not supported`},
-		"PS256 unsupported": {doc(entry{"k", "PS256", pkcs8(t, rsaKey)}), `alg "PS256" not supported`},
+		"RSA as ES256":      {doc(entry{"k", "ES256", testkit.PKCS8PEM(t, rsaKey)}), "RSA key cannot sign ES256"},
+		"P-384 as ES256":    {doc(entry{"k", "ES256", testkit.PKCS8PEM(t, p384Key)}), "P-384 key cannot sign ES256"},
+		"Ed25519 as RS256":  {doc(entry{"k", "RS256", testkit.PKCS8PEM(t, edKey)}), "Ed25519 key cannot sign RS256"},
+		"RSA 1024":          {doc(entry{"k", "RS256", testkit.PKCS8PEM(t, smallRSA)}), "1024 bits"},
+		"HS256":             {doc(entry{"k", "HS256", testkit.PKCS8PEM(t, rsaKey)}), `alg "HS256" not supported`},
+		"PS256 unsupported": {doc(entry{"k", "PS256", testkit.PKCS8PEM(t, rsaKey)}), `alg "PS256" not supported`},
 	} {
 		if _, err := ParseKeys(c.data); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want it to mention %q", name, err, c.want)

@@ -1,5 +1,7 @@
 // Package testkit holds test helpers: key generation, JWK encoding, token
-// minting and an in-process JWKS server. Only tests import it.
+// minting and an in-process JWKS server (testkit.go); PEM keys, signing key
+// files and TLS certificates on disk (files.go); re-executing the test
+// binary as a server and talking to it (process.go). Only tests import it.
 package testkit
 
 import (

@@ -77,11 +77,6 @@ const (
 	ClientAuthSkipped = "client_auth_skipped"
 )
 
-// WeakHMACKey is the HMAC secret of VULN weak_hmac_secret: the
-// authorization server signs access tokens HS256 with this dictionary word
-// and the resource service verifies HS256 tokens with it.
-const WeakHMACKey = "changeme"
-
 // Resource lists the switches the resource service implements.
 var Resource = []string{
 	AlgNone, AlgConfusion, NoSignatureCheck, EmbeddedJWK, JKUFollow, X5CTrust, KidInjection, CritIgnored,
