@@ -94,8 +94,8 @@ export const tokenLifetime: Attack = {
       return {
         status: 'fail',
         reason: 'the issued access token has no numeric exp: it never expires',
-        controls,
-        evidence: [],
+        controls: [],
+        evidence: controls,
       };
     const from = typeof iat === 'number' ? iat : Math.floor(Date.now() / 1000);
     const lifetime = exp - from;
@@ -123,22 +123,23 @@ const PII_NAME = /^(email|phone(_number)?|address|birthdate|national_id|tax_id|i
 
 /** Claim paths, with what is wrong with each (values never repeated). */
 function sensitiveClaims(claims: Record<string, unknown>, secrets: string[]) {
-  const secret: string[] = [];
+  const secret = new Map<string, string>();
   const pii: string[] = [];
   const walk = (v: unknown, path: string, depth: number) => {
     if (depth > 8) return;
     if (typeof v === 'string' && secrets.some((s) => v.includes(s)))
-      secret.push(`${path} (holds a secret of this run)`);
+      secret.set(path, 'holds a secret of this run');
     if (v && typeof v === 'object')
       for (const [k, x] of Object.entries(v)) {
         const p = path ? `${path}.${k}` : k;
-        if (SECRET_NAME.test(k)) secret.push(`${p} (named like a secret)`);
+        if (SECRET_NAME.test(k)) secret.set(p, 'named like a secret');
         else if (PII_NAME.test(k)) pii.push(p);
         walk(x, p, depth + 1);
       }
   };
   walk(claims, '', 0);
-  return { secret: [...new Set(secret)], pii };
+  // a value that is a secret of this run says more than a name that looks like one: it is set last
+  return { secret: [...secret].map(([p, why]) => `${p} (${why})`), pii };
 }
 
 export const sensitiveClaimsAttack: Attack = {
