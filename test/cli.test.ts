@@ -110,6 +110,25 @@ describe('main job against a url target', () => {
     expect(results(r.report).targets[0]!.error).toMatch(/does not answer/);
   });
 
+  test('an authorization server that does not answer: one readable message, no stack trace, red', async () => {
+    const r = await runMain({
+      GAUNTLET_TARGET: manifest(
+        'noas',
+        join(dir, 'keys.json'),
+        "\n  authServer: { issuer: 'https://127.0.0.1:9', clients: [{ id: 'ci', secret: '{{env.AS_SECRET}}' }] },",
+      ),
+      STAGING_RS_URL: rsUrl,
+      AS_SECRET: 'a-client-secret-from-the-environment',
+    });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      "auth-gauntlet: authorization server 'https://127.0.0.1:9' is unreachable or publishes no metadata",
+    );
+    expect(r.out).toContain('Check authServer.issuer and authServer.ca');
+    expect(r.out).not.toContain('a-client-secret-from-the-environment');
+    expect(r.out).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  });
+
   test('a manifest with a wrong field: the field is named, red', async () => {
     const r = await runMain({
       GAUNTLET_TARGET: manifest('bad', join(dir, 'keys.json'), "\n  policy2: { issuer: 'x' },"),
