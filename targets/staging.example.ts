@@ -33,4 +33,11 @@ export default defineTarget({
     },
   },
   limits: { requestTimeoutMs: 5000, maxConcurrency: 4, maxRps: 50 },
+  // With a client of your authorization server the harness also obtains real tokens (issuer, OAuth2 and
+  // revocation attacks; it only ever revokes tokens it obtained). Endpoints come from the AS metadata.
+  // authServer: {
+  //   issuer: '{{env.STAGING_ISSUER}}',
+  //   ca: '.gauntlet/staging-ca.crt',
+  //   clients: [{ id: 'auth-gauntlet', secret: '{{env.STAGING_CLIENT_SECRET}}', scope: 'orders:read' }],
+  // },
 });

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { freePort } from '../src/launch/ports.ts';
 import { type Deployment, startDeployment } from './support/reference-binary.ts';
 
 /**
@@ -14,17 +16,23 @@ const dir = mkdtempSync(join(tmpdir(), 'gauntlet-cli-'));
 let deployment: Deployment | undefined;
 let rsUrl: string;
 
-function manifest(name: string, keysFile: string, extra = ''): string {
-  const file = join(dir, `${name}.ts`);
+/** A url-target manifest for the deployment in `at` (its PKI files), its RS at STAGING_RS_URL. */
+function manifest(
+  name: string,
+  keysFile: string,
+  extra = '',
+  at = { dir, iss: ISS, endpoints: "{ path: '/api/whoami' }" },
+): string {
+  const file = join(at.dir, `${name}.ts`);
   writeFileSync(
     file,
     `import { defineTarget } from '${resolve('src/manifest/define.ts')}';
 export default defineTarget({
   name: '${name}',
   launch: { kind: 'url' },
-  trust: { issuer: 'harness', keysFile: '${keysFile}', exportJwks: '${join(dir, `${name}-jwks.json`)}' },
-  policy: { issuer: '${ISS}', audience: 'orders-api', algorithms: ['RS256', 'ES256', 'EdDSA'], typ: 'at+jwt' },
-  channels: { http: { baseUrl: '{{env.STAGING_RS_URL}}', ca: '${join(dir, 'ca.crt')}', health: '/healthz', endpoints: [{ path: '/api/whoami' }] } },
+  trust: { issuer: 'harness', keysFile: '${keysFile}', exportJwks: '${join(at.dir, `${name}-jwks.json`)}' },
+  policy: { issuer: '${at.iss}', audience: 'orders-api', algorithms: ['RS256', 'ES256', 'EdDSA'], typ: 'at+jwt' },
+  channels: { http: { baseUrl: '{{env.STAGING_RS_URL}}', ca: '${join(at.dir, 'ca.crt')}', health: '/healthz', endpoints: [${at.endpoints}] } },
   limits: { maxRps: 100 },${extra}
 });
 `,
@@ -148,6 +156,58 @@ describe('main job against a url target', () => {
     expect(r.out).toContain(
       'channels.http.baseUrl needs the environment variable STAGING_RS_URL, which is not set',
     );
+  });
+
+  test('a deployment with its authorization server (client secret from the environment): issuer, OAuth2 and revocation attacks green, the secret in no report', async () => {
+    const port = await freePort();
+    const asIss = `https://127.0.0.1:${port}`;
+    const asDir = mkdtempSync(join(dir, 'as-'));
+    const secret = `staging-client-secret-${randomBytes(8).toString('hex')}`;
+    const d = await startDeployment(asDir, asIss, 'staging-as', { port, clientSecret: secret });
+    try {
+      const file = manifest(
+        'with-as',
+        join(asDir, 'keys.json'),
+        `
+  authServer: {
+    issuer: '${asIss}',
+    ca: '${join(asDir, 'ca.crt')}',
+    clients: [{ id: 'gauntlet', secret: '{{env.STAGING_CLIENT_SECRET}}', auth: 'client_secret_post', scope: 'orders:read orders:write', audienceParam: 'resource' }],
+  },`,
+        {
+          dir: asDir,
+          iss: asIss,
+          endpoints: "{ path: '/api/whoami' }, { path: '/api/admin', scope: 'admin' }",
+        },
+      );
+      const r = await runMain({
+        GAUNTLET_TARGET: file,
+        STAGING_CLIENT_SECRET: secret,
+        STAGING_RS_URL: d.rs.url,
+      });
+      expect(r.code, r.out).toBe(0);
+      const vs = results(r.report).targets[0]!.verdicts;
+      const status = (prefix: string) =>
+        vs.filter((v) => v.attackId.startsWith(prefix)).map((v) => `${v.attackId}=${v.status}`);
+      expect(status('AS-')).toEqual([
+        'AS-WEAK-HMAC-SECRET=pass',
+        'AS-TOKEN-LIFETIME=pass',
+        'AS-SENSITIVE-CLAIMS=pass',
+        'AS-NO-KID=pass',
+        'AS-JWKS-PRIVATE-KEYS=pass',
+      ]);
+      expect(status('OAUTH-')).toEqual([
+        'OAUTH-CLIENT-AUTH=pass',
+        'OAUTH-SCOPE-ESCALATION=pass',
+        'OAUTH-REVOKE-INEFFECTIVE=pass',
+      ]);
+      // the harness did not start this Redis: it may not pause it
+      expect(status('LIFE-')).toEqual(['LIFE-REVOKED-ACCEPTED=pass', 'LIFE-REVOCATION-FAIL-OPEN=skipped']);
+      for (const f of ['results.json', 'junit.xml', 'index.html'])
+        expect(readFileSync(join(r.report, f), 'utf8')).not.toContain(secret);
+    } finally {
+      await d.stop();
+    }
   });
 
   test('no Docker engine for a containers target: one message that says what to do', async () => {
