@@ -4,7 +4,7 @@ import { generateKeySet, type KeySet } from '../../fixtures/issuer/keys.ts';
 import { capabilitiesOf } from '../capabilities.ts';
 import { describeError, GauntletError } from '../errors.ts';
 import type { Manifest } from '../manifest/schema.ts';
-import { OAuthClient } from '../oauth/client.ts';
+import { type OAuthClient, oauthClientFor } from '../oauth/client.ts';
 import { HttpProbe } from '../probe/http.ts';
 import { Limiter } from '../probe/limiter.ts';
 import { attackerKeySet } from '../run/context.ts';
@@ -94,18 +94,9 @@ export async function runBench(target: BenchTarget, opts: BenchOptions): Promise
     attacker: await attackerKeySet(),
   });
   const caps = capabilitiesOf(m);
-  const client = m.authServer?.clients[0];
-  const oauth =
-    m.authServer && client && caps.has('revoke')
-      ? new OAuthClient({
-          as: m.authServer,
-          client,
-          audience: m.policy.audience,
-          ...(target.asCa ? { ca: target.asCa } : {}),
-          timeoutMs: m.limits.requestTimeoutMs,
-          limiter: new Limiter(1, m.limits.maxRps),
-        })
-      : undefined;
+  const oauth = caps.has('revoke')
+    ? oauthClientFor(m, { ca: target.asCa, limiter: new Limiter(1, m.limits.maxRps) })
+    : undefined;
   const plan = httpScenarios(m, tokens, caps, oauth ? () => revokedToken(oauth) : undefined);
   const known = [...plan.run, ...plan.skipped].map((p) => p.id);
   const unknown = (opts.only ?? []).filter((id) => !known.includes(id));

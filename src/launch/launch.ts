@@ -10,7 +10,7 @@ import {
 } from '../../fixtures/issuer/keys.ts';
 import { type IssuerServer, startIssuer } from '../../fixtures/issuer/server.ts';
 import { createRunPki, type RunPki } from '../../fixtures/pki/ca.ts';
-import type { Manifest } from '../manifest/schema.ts';
+import type { Manifest, ServiceRoles } from '../manifest/schema.ts';
 import { interpolate, placeholders, type Vars } from '../manifest/template.ts';
 import { resolveAuthServer } from '../oauth/metadata.ts';
 import { registerSecrets } from '../report/secrets.ts';
@@ -32,7 +32,7 @@ export interface RunningTarget {
   /** PEM CA for the authorization server, if the manifest gives one */
   asCa?: string;
   /** container id of each service with a role (e.g. the revocation store the harness may pause) */
-  roles: Partial<Record<'revocation-store', string>>;
+  roles: ServiceRoles;
   logs: ServiceLogs;
   stop(): Promise<void>;
 }

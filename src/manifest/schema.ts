@@ -168,6 +168,8 @@ export type ServiceSpec = z.output<typeof serviceSchema>;
 export type Endpoint = z.output<typeof endpointSchema>;
 export type HttpChannelSpec = z.output<typeof httpChannelSchema>;
 export type Policy = z.output<typeof policySchema>;
+/** container id of each launched service that has a role, by role */
+export type ServiceRoles = Partial<Record<NonNullable<ServiceSpec['role']>, string>>;
 export type AuthServerSpec = z.output<typeof authServerSchema>;
 export type ClientSpec = z.output<typeof clientSchema>;
 export type LoadSpec = z.output<typeof loadSchema>;

@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import type { AuthServerSpec, ClientSpec } from '../manifest/schema.ts';
+import type { AuthServerSpec, ClientSpec, Manifest } from '../manifest/schema.ts';
 import { flatHeaders, noAnswer } from '../probe/answer.ts';
 import type { Limiter } from '../probe/limiter.ts';
 import { scrub, tokenEvidence } from '../report/redact.ts';
@@ -219,4 +219,21 @@ export class OAuthClient {
   close(): Promise<void> {
     return this.agent.close();
   }
+}
+
+/** The client of a target's AS the harness uses (its first), or none when the manifest names no AS. */
+export function oauthClientFor(
+  m: Manifest,
+  opts: { ca?: string | undefined; limiter: Limiter },
+): OAuthClient | undefined {
+  const client = m.authServer?.clients[0];
+  if (!m.authServer || !client) return undefined;
+  return new OAuthClient({
+    as: m.authServer,
+    client,
+    audience: m.policy.audience,
+    ...(opts.ca ? { ca: opts.ca } : {}),
+    timeoutMs: m.limits.requestTimeoutMs,
+    limiter: opts.limiter,
+  });
 }

@@ -6,8 +6,8 @@ import { capabilitiesOf } from '../capabilities.ts';
 import type { AttackContext, Channel } from '../catalog/types.ts';
 import type { RunningTarget } from '../launch/launch.ts';
 import { whileFrozen } from '../launch/outage.ts';
-import type { Endpoint, Manifest } from '../manifest/schema.ts';
-import { OAuthClient } from '../oauth/client.ts';
+import type { Endpoint, Manifest, ServiceRoles } from '../manifest/schema.ts';
+import { oauthClientFor } from '../oauth/client.ts';
 import { HttpProbe } from '../probe/http.ts';
 import { Limiter } from '../probe/limiter.ts';
 import { fetchServerCertificate } from '../probe/tls-cert.ts';
@@ -27,7 +27,7 @@ export interface ContextInput {
   /** PEM CA for the authorization server */
   asCa?: string;
   /** container ids of the target's services by role (launched targets) */
-  roles?: Partial<Record<'revocation-store', string>>;
+  roles?: ServiceRoles;
 }
 
 let attackerKeys: Promise<KeySet> | undefined;
@@ -109,18 +109,7 @@ export async function createContext(input: ContextInput): Promise<RunContext> {
     input.issuerBase && input.httpCa ? new Agent({ connect: { ca: input.httpCa } }) : undefined;
   const controlTokens = new Map<string, Promise<string>>();
   const capabilities = capabilitiesOf(m);
-  const client = m.authServer?.clients[0];
-  const oauth =
-    m.authServer && client
-      ? new OAuthClient({
-          as: m.authServer,
-          client,
-          audience: m.policy.audience,
-          ...(input.asCa ? { ca: input.asCa } : {}),
-          timeoutMs: m.limits.requestTimeoutMs,
-          limiter,
-        })
-      : undefined;
+  const oauth = oauthClientFor(m, { ca: input.asCa, limiter });
   if (m.authServer) registerSecrets(...m.authServer.clients.map((c) => c.secret));
   const store = input.roles?.['revocation-store'];
   if (store && oauth) capabilities.add('outage');

@@ -1,5 +1,5 @@
 import type { SerializedKey } from '../../fixtures/issuer/keys.ts';
-import type { Manifest } from '../manifest/schema.ts';
+import type { Manifest, ServiceRoles } from '../manifest/schema.ts';
 import type { TargetReport } from '../report/types.ts';
 import type { AcceptedFinding } from '../scan/accepted.ts';
 
@@ -10,7 +10,7 @@ export interface ProvidedRun {
   httpCa?: string;
   asCa?: string;
   /** container ids of the target's services by role */
-  roles?: Partial<Record<'revocation-store', string>>;
+  roles?: ServiceRoles;
   /** where the harness issuer listens, to ask it what the target fetched */
   issuerBase?: string;
   /** the target's accepted findings (manifest `acceptedFindings`), checked at set-up */
