@@ -72,7 +72,7 @@ export const scopeEscalation: Attack = {
     if (needs) evidence.push(await needs.deliver(asked.token, `the escalated token on ${needs.name}`));
     return {
       status: 'fail',
-      reason: `the client is registered for "${registered.join(' ')}" and was granted "${wanted}" on request${needs && evidence[1]?.outcome === 'accepted' ? `; ${needs.name} accepted the token` : ''}`,
+      reason: `the client is registered for "${registered.join(' ')}" (manifest) and was granted "${wanted}" on request${needs && evidence[1]?.outcome === 'accepted' ? `; ${needs.name} accepted the token` : ''}. If the client really is registered for it, add it to authServer.clients[0].scope`,
       controls: [control.exchange],
       evidence,
     };
