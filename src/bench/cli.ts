@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type CliIo, reportError, stdio } from '../cli-io.ts';
+import { type CliIo, readCommandLine, reportError, stdio, wholeNumberFlag } from '../cli-io.ts';
 import { launchTarget } from '../launch/launch.ts';
 import { DEFAULT_TARGET, loadManifest } from '../manifest/load.ts';
 import { REPORT_DIR } from '../report/write.ts';
@@ -62,11 +62,8 @@ function requested(values: ReturnType<typeof parse>['values']): Requested {
   for (const [flag, key] of Object.entries(keys) as [keyof typeof keys, (typeof keys)[keyof typeof keys]][]) {
     const raw = values[flag];
     if (raw === undefined) continue;
-    const v = Number(raw);
     const [lo, hi] = LIMITS[flag];
-    if (!Number.isInteger(v) || v < lo || v > hi)
-      throw new Error(`--${flag} must be a whole number from ${lo} to ${hi}, not '${raw}'`);
-    out[key] = v;
+    out[key] = wholeNumberFlag(flag, raw, lo, hi);
   }
   return out;
 }
@@ -78,22 +75,16 @@ export function benchExitCode(b: BenchReport): number {
 
 /** `scripts/bench.ts`: returns the exit code. */
 export async function runBenchCli(argv: string[], io: CliIo = stdio): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  let req: Requested;
-  try {
-    args = parse(argv);
-    req = requested(args.values);
+  const cli = readCommandLine(io, USAGE, () => {
+    const args = parse(argv);
+    const req = requested(args.values);
     if (args.positionals.length > 1) throw new Error('one target manifest at a time');
     if (args.values.cpus !== undefined && args.values.cpus !== 'split' && args.values.cpus !== 'shared')
       throw new Error(`--cpus must be split or shared, not '${args.values.cpus}'`);
-  } catch (err) {
-    io.err(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    io.out(USAGE);
-    return 0;
-  }
+    return { args, req, help: Boolean(args.values.help) };
+  });
+  if (typeof cli === 'number') return cli;
+  const { args, req } = cli;
   const dir = args.values['report-dir'] ?? REPORT_DIR;
   try {
     const m = await loadManifest(args.positionals[0] ?? (process.env.GAUNTLET_TARGET || DEFAULT_TARGET));

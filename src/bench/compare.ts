@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { TokenFactory } from '../../fixtures/forge/factory.ts';
 import { generateKeySet } from '../../fixtures/issuer/keys.ts';
 import { capabilitiesOf } from '../capabilities.ts';
-import { type CliIo, reportError } from '../cli-io.ts';
+import { type CliIo, readCommandLine, reportError, wholeNumberFlag } from '../cli-io.ts';
 import { GauntletError } from '../errors.ts';
 import { launchTarget, type RunningTarget } from '../launch/launch.ts';
 import { DEFAULT_TARGET, loadManifest } from '../manifest/load.ts';
@@ -161,33 +161,23 @@ export async function compareGenerators(running: RunningTarget, o: CompareOption
 
 /** `scripts/bench-vs-wrk.ts`: returns the exit code. */
 export async function runCompareCli(argv: string[], io: CliIo): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  let o: Omit<CompareOptions, 'threads' | 'log'> & { threads?: number };
-  try {
-    args = parse(argv);
-    const num = (v: string | undefined, d: number, lo: number, hi: number, name: string) => {
-      const n = v === undefined ? d : Number(v);
-      if (!Number.isInteger(n) || n < lo || n > hi)
-        throw new Error(`--${name} must be a whole number from ${lo} to ${hi}`);
-      return n;
-    };
+  const cli = readCommandLine(io, USAGE, () => {
+    const args = parse(argv);
+    const num = (v: string | undefined, d: number, lo: number, hi: number, name: string) =>
+      v === undefined ? d : wholeNumberFlag(name, v, lo, hi);
     if (args.values.cpus !== undefined && args.values.cpus !== 'split' && args.values.cpus !== 'shared')
       throw new Error(`--cpus must be split or shared, not '${args.values.cpus}'`);
-    o = {
+    const o: Omit<CompareOptions, 'threads' | 'log'> & { threads?: number } = {
       scenarios: args.values.scenario ?? ['baseline', 'accept', 'malformed'],
       connections: num(args.values.connections, 16, 1, 1024, 'connections'),
       seconds: num(args.values.duration, 3, 1, 60, 'duration'),
       rounds: num(args.values.rounds, 3, 1, 9, 'rounds'),
       ...(args.values.threads ? { threads: num(args.values.threads, 1, 1, 8, 'threads') } : {}),
     };
-  } catch (err) {
-    io.err(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    io.out(USAGE);
-    return 0;
-  }
+    return { args, o, help: Boolean(args.values.help) };
+  });
+  if (typeof cli === 'number') return cli;
+  const { args, o } = cli;
   try {
     ensureWrk((l) => io.err(l));
     const m = await loadManifest(args.positionals[0] ?? (process.env.GAUNTLET_TARGET || DEFAULT_TARGET));

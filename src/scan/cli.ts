@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Attack } from '../catalog/types.ts';
-import { type CliIo, reportError, stdio } from '../cli-io.ts';
+import { type CliIo, readCommandLine, reportError, stdio, wholeNumberFlag } from '../cli-io.ts';
 import { isRed } from '../report/types.ts';
 import { REPORT_DIR, writeReports } from '../report/write.ts';
 import { DEFAULT_TARGET_CONCURRENCY, scanFleet } from './fleet.ts';
@@ -15,26 +15,17 @@ finding (one that is not accepted), an inconclusive verdict, or could not be tes
 
 /** `scripts/scan.ts`: returns the exit code (0 green, 1 red or bad input, 2 bad usage). */
 export async function runScanCli(argv: string[], catalog: Attack[], io: CliIo = stdio): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(argv);
-  } catch (err) {
-    io.err(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  const concurrency = Number(args.values.concurrency ?? DEFAULT_TARGET_CONCURRENCY);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    io.err(`--concurrency must be a whole number from 1 to 64, not '${args.values.concurrency}'\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.positionals.length === 0) {
-    io.err(`no target manifest given\n\n${USAGE}`);
-    return 2;
-  }
+  const cli = readCommandLine(io, USAGE, () => {
+    const args = parse(argv);
+    const raw = args.values.concurrency;
+    const concurrency =
+      raw === undefined ? DEFAULT_TARGET_CONCURRENCY : wholeNumberFlag('concurrency', raw, 1, 64);
+    const help = Boolean(args.values.help);
+    if (!help && args.positionals.length === 0) throw new Error('no target manifest given');
+    return { args, concurrency, help };
+  });
+  if (typeof cli === 'number') return cli;
+  const { args, concurrency } = cli;
   const dir = args.values['report-dir'] ?? REPORT_DIR;
   try {
     const targets = await loadTargets(args.positionals);
