@@ -6,40 +6,36 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"fmt"
 	"log"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"auth-gauntlet/reference/internal/authserver"
 	"auth-gauntlet/reference/internal/revocation"
 	"auth-gauntlet/reference/internal/server"
-	"auth-gauntlet/reference/internal/vuln"
 )
 
 func main() { os.Exit(run()) }
 
+// name prefixes the logs and the configuration errors, and starts the
+// ready line.
+const name = "authserver"
+
 func run() int {
-	log.SetFlags(log.LstdFlags | log.LUTC)
-	log.SetPrefix("authserver: ")
+	server.SetupLog(name)
 
 	cfg, err := authserver.LoadConfig(os.Getenv)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "authserver: invalid configuration:", err)
-		return 2
+		return server.InvalidConfig(name, err)
 	}
-	cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
+	cert, err := server.LoadKeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "authserver: invalid configuration: TLS_CERT_FILE/TLS_KEY_FILE:", err)
-		return 2
+		return server.InvalidConfig(name, err)
 	}
-	logSwitches(cfg.Vuln)
+	server.LogSwitches(cfg.Vuln, "the authorization server")
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	ctx, stop := server.SignalContext()
 	defer stop()
 
 	store := revocation.NewRedis(cfg.RedisAddr)
@@ -54,8 +50,7 @@ func run() int {
 
 	as, err := authserver.New(cfg, store, nil)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "authserver: invalid configuration:", err)
-		return 2
+		return server.InvalidConfig(name, err)
 	}
 	kids := make([]string, len(cfg.Keys))
 	for i, k := range cfg.Keys {
@@ -66,29 +61,5 @@ func run() int {
 
 	// Only the resource service implements the transport switches, so the
 	// AS's switch set never turns them on here: TLS 1.2+, AEAD suites only.
-	srv, err := server.Listen(cfg.ListenAddr, as.Handler(), server.TLSConfig(cert, cfg.Vuln), cfg.Vuln)
-	if err != nil {
-		log.Printf("listen: %v", err)
-		return 1
-	}
-
-	fmt.Printf("authserver ready on https://%s\n", cfg.ListenAddr)
-
-	if err := srv.Serve(ctx); err != nil {
-		log.Printf("server: %v", err)
-		return 1
-	}
-	log.Printf("stopped")
-	return 0
-}
-
-func logSwitches(vs vuln.Set) {
-	if active := vs.Active(); len(active) > 0 {
-		log.Printf("VULN active: %s", strings.Join(active, ","))
-	} else {
-		log.Printf("VULN active: none (secure defaults)")
-	}
-	if ignored := vs.Ignored(); len(ignored) > 0 {
-		log.Printf("VULN ignored (not implemented by the authorization server): %s", strings.Join(ignored, ","))
-	}
+	return server.Run(ctx, name, cfg.ListenAddr, server.TLSConfig(cert, cfg.Vuln), as.Handler(), cfg.Vuln)
 }

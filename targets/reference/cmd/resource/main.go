@@ -5,13 +5,9 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"fmt"
 	"log"
 	"net/http"
 	"os"
-	"os/signal"
-	"strings"
-	"syscall"
 	"time"
 
 	"auth-gauntlet/reference/internal/authn"
@@ -24,23 +20,24 @@ import (
 
 func main() { os.Exit(run()) }
 
+// name prefixes the logs and the configuration error, and starts the
+// ready line.
+const name = "resource"
+
 func run() int {
-	log.SetFlags(log.LstdFlags | log.LUTC)
-	log.SetPrefix("resource: ")
+	server.SetupLog(name)
 
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "resource: invalid configuration:", err)
-		return 2
+		return server.InvalidConfig(name, err)
 	}
-	cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
+	cert, err := server.LoadKeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "resource: invalid configuration: TLS_CERT_FILE/TLS_KEY_FILE:", err)
-		return 2
+		return server.InvalidConfig(name, err)
 	}
-	logSwitches(cfg.Vuln)
+	server.LogSwitches(cfg.Vuln, "the resource HTTP service")
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	ctx, stop := server.SignalContext()
 	defer stop()
 
 	keys := jwks.NewCache(cfg.JWKSURL, jwks.Options{
@@ -76,25 +73,7 @@ func run() int {
 		}
 		auth = authn.NewMiddleware(authn.NewVerifier(keys, policy, cfg.Vuln), revoker, cfg.Vuln, nil)
 	}
-	handler := server.Routes(auth)
-
-	srv, err := server.Listen(cfg.ListenAddr, handler, server.TLSConfig(cert, cfg.Vuln), cfg.Vuln)
-	if err != nil {
-		log.Printf("listen: %v", err)
-		return 1
-	}
-	if addr := srv.PlainAddr(); addr != "" {
-		log.Printf("VULN plaintext_port: also serving plain HTTP on http://%s", addr)
-	}
-
-	fmt.Printf("resource ready on https://%s\n", cfg.ListenAddr)
-
-	if err := srv.Serve(ctx); err != nil {
-		log.Printf("server: %v", err)
-		return 1
-	}
-	log.Printf("stopped")
-	return 0
+	return server.Run(ctx, name, cfg.ListenAddr, server.TLSConfig(cert, cfg.Vuln), server.Routes(auth), cfg.Vuln)
 }
 
 // jwksClient verifies the JWKS server with JWKS_CA_FILE (or system roots)
@@ -123,16 +102,5 @@ func loadJWKS(ctx context.Context, keys *jwks.Cache, url string) {
 			return
 		}
 		time.Sleep(500 * time.Millisecond)
-	}
-}
-
-func logSwitches(vs vuln.Set) {
-	if active := vs.Active(); len(active) > 0 {
-		log.Printf("VULN active: %s", strings.Join(active, ","))
-	} else {
-		log.Printf("VULN active: none (secure defaults)")
-	}
-	if ignored := vs.Ignored(); len(ignored) > 0 {
-		log.Printf("VULN ignored (not implemented by the resource HTTP service): %s", strings.Join(ignored, ","))
 	}
 }

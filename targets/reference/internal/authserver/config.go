@@ -2,14 +2,12 @@ package authserver
 
 import (
 	"errors"
-	"fmt"
-	"net"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"auth-gauntlet/reference/internal/env"
 	"auth-gauntlet/reference/internal/signing"
 	"auth-gauntlet/reference/internal/vuln"
 )
@@ -33,57 +31,37 @@ type Config struct {
 // LoadConfig reads the configuration through getenv (os.Getenv in
 // production). All problems are reported together in one error.
 func LoadConfig(getenv func(string) string) (*Config, error) {
-	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
-	var errs []string
-	fail := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
-	required := func(k string) string {
-		v := env(k)
-		if v == "" {
-			fail("%s is required", k)
-		}
-		return v
-	}
+	e := env.New(getenv)
 
 	c := &Config{
-		ListenAddr:  required("LISTEN_ADDR"),
-		TLSCertFile: required("TLS_CERT_FILE"),
-		TLSKeyFile:  required("TLS_KEY_FILE"),
-		Issuer:      required("ISSUER"),
-		SigningAlg:  env("SIGNING_ALG"),
-		RedisAddr:   required("REDIS_ADDR"),
+		ListenAddr:  e.Required("LISTEN_ADDR"),
+		TLSCertFile: e.Required("TLS_CERT_FILE"),
+		TLSKeyFile:  e.Required("TLS_KEY_FILE"),
+		Issuer:      e.Required("ISSUER"),
+		SigningAlg:  e.Or("SIGNING_ALG", "RS256"),
+		RedisAddr:   e.Required("REDIS_ADDR"),
 	}
-	keysFile := required("SIGNING_KEYS_FILE")
-	clients := required("CLIENTS")
+	keysFile := e.Required("SIGNING_KEYS_FILE")
+	clients := e.Required("CLIENTS")
 
-	if c.ListenAddr != "" {
-		if err := checkHostPort(c.ListenAddr); err != nil {
-			fail("LISTEN_ADDR %q: %v", c.ListenAddr, err)
-		}
-	}
-	if c.RedisAddr != "" {
-		if err := checkHostPort(c.RedisAddr); err != nil {
-			fail("REDIS_ADDR %q: %v", c.RedisAddr, err)
-		}
-	}
+	e.CheckHostPort("LISTEN_ADDR", c.ListenAddr, 65535)
+	e.CheckHostPort("REDIS_ADDR", c.RedisAddr, 65535)
 	if c.Issuer != "" {
 		if err := checkIssuer(c.Issuer); err != nil {
-			fail("ISSUER %q: %v", c.Issuer, err)
+			e.Fail("ISSUER %q: %v", c.Issuer, err)
 		}
 	}
 
-	if c.SigningAlg == "" {
-		c.SigningAlg = "RS256"
-	}
 	if !slices.Contains(signing.Algs, c.SigningAlg) {
-		fail("SIGNING_ALG %q: must be one of %s", c.SigningAlg, strings.Join(signing.Algs, ", "))
+		e.Fail("SIGNING_ALG %q: must be one of %s", c.SigningAlg, strings.Join(signing.Algs, ", "))
 	}
 	if keysFile != "" {
 		keys, err := signing.LoadKeys(keysFile)
 		switch {
 		case err != nil:
-			fail("SIGNING_KEYS_FILE: %v", err)
+			e.Fail("SIGNING_KEYS_FILE: %v", err)
 		case !slices.ContainsFunc(keys, func(k signing.Key) bool { return k.Alg == c.SigningAlg }):
-			fail("SIGNING_KEYS_FILE: no %s key for SIGNING_ALG", c.SigningAlg)
+			e.Fail("SIGNING_KEYS_FILE: no %s key for SIGNING_ALG", c.SigningAlg)
 		default:
 			c.Keys = keys
 		}
@@ -91,44 +69,21 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	if clients != "" {
 		var err error
 		if c.Clients, err = ParseClients([]byte(clients)); err != nil {
-			fail("CLIENTS: %v", err)
+			e.Fail("CLIENTS: %v", err)
 		}
 	}
 
-	ttl := 900
-	if s := env("ACCESS_TOKEN_TTL_SECONDS"); s != "" {
-		n, err := strconv.Atoi(s)
-		switch {
-		case err != nil:
-			fail("ACCESS_TOKEN_TTL_SECONDS: %q is not a whole number of seconds", s)
-		case n < 60 || n > 3600:
-			fail("ACCESS_TOKEN_TTL_SECONDS: %d out of range 60..3600", n)
-		default:
-			ttl = n
-		}
-	}
-	c.AccessTTL = time.Duration(ttl) * time.Second
+	c.AccessTTL = e.Seconds("ACCESS_TOKEN_TTL_SECONDS", 900, 60, 3600)
 
 	var err error
-	if c.Vuln, err = vuln.ParseFor(vuln.AuthServer, env("VULN")); err != nil {
-		fail("VULN: %v", err)
+	if c.Vuln, err = vuln.ParseFor(vuln.AuthServer, e.Get("VULN")); err != nil {
+		e.Fail("VULN: %v", err)
 	}
 
-	if len(errs) > 0 {
-		return nil, errors.New(strings.Join(errs, "; "))
+	if err := e.Err(); err != nil {
+		return nil, err
 	}
 	return c, nil
-}
-
-func checkHostPort(addr string) error {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return err
-	}
-	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
-		return errors.New("port must be 1..65535")
-	}
-	return nil
 }
 
 // checkIssuer: an https URL with a host and nothing after it (RFC 8414 §2:
