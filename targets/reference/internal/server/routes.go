@@ -1,6 +1,7 @@
 // Package server wires the HTTP handlers and the TLS configuration of the
-// resource service. The authorization server reuses Listen, Serve and
-// TLSConfig (its switch set never holds the transport switches).
+// resource service, and holds the start and end every service command shares
+// (run.go). The authorization server reuses those, Run and TLSConfig (its
+// switch set never holds the transport switches).
 package server
 
 import (
