@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import type { Attack, AttackContext } from '../src/catalog/types.ts';
 import { classifyHttp } from '../src/probe/http.ts';
 import { scrub, tokenEvidence } from '../src/report/redact.ts';
+import { runCatalog } from '../src/run/runner.ts';
 import { type ChannelRun, judgeRejections } from '../src/verdict/judge.ts';
 import type { Exchange, Outcome } from '../src/verdict/types.ts';
 
@@ -89,5 +91,55 @@ describe('redaction', () => {
     const out = scrub(`echo ${token} and secret-value-123`, ['secret-value-123']);
     expect(out).not.toContain(token);
     expect(out).not.toContain('secret-value-123');
+  });
+});
+
+describe('running a catalog', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const log: string[] = [];
+  const attack = (id: string, ms: number, exclusive = false): Attack => ({
+    id,
+    title: id,
+    area: 'test',
+    severity: 'low',
+    expectation: '',
+    references: [],
+    requires: [],
+    ...(exclusive ? { exclusive } : {}),
+    async run() {
+      log.push(`start ${id}`);
+      await sleep(ms);
+      log.push(`end ${id}`);
+      return { status: 'pass', reason: id, controls: [], evidence: [] };
+    },
+  });
+  const ctx = { targetName: 't', capabilities: new Set() } as unknown as AttackContext;
+
+  test('an exclusive attack starts after every other has ended, runs alone, and verdicts keep catalog order', async () => {
+    const attacks = [
+      attack('a', 30),
+      attack('x', 5, true),
+      attack('b', 10),
+      attack('y', 5, true),
+      attack('c', 20),
+    ];
+    const verdicts = await runCatalog(attacks, ctx, 4);
+    expect(verdicts.map((v) => v.attackId)).toEqual(['a', 'x', 'b', 'y', 'c']);
+    const tail = log.slice(-4);
+    expect(tail).toEqual(['start x', 'end x', 'start y', 'end y']);
+    expect(
+      log
+        .slice(0, 6)
+        .filter((l) => l.startsWith('start'))
+        .sort(),
+    ).toEqual(['start a', 'start b', 'start c']);
+  });
+
+  test('an attack missing a capability is skipped with the reason, and never run', async () => {
+    const needy = { ...attack('n', 1), requires: ['obtain' as const] };
+    const [v] = await runCatalog([needy], ctx);
+    expect(v!.status).toBe('skipped');
+    expect(v!.reason).toMatch(/^needs obtain: the harness cannot obtain real tokens/);
+    expect(log).not.toContain('start n');
   });
 });
