@@ -10,7 +10,7 @@ import {
 } from '../../fixtures/issuer/keys.ts';
 import { type IssuerServer, startIssuer } from '../../fixtures/issuer/server.ts';
 import { createRunPki, type RunPki } from '../../fixtures/pki/ca.ts';
-import type { Manifest, ServiceRoles } from '../manifest/schema.ts';
+import type { AuthServerSpec, Manifest, ServiceRoles } from '../manifest/schema.ts';
 import { interpolate, placeholders, type Vars } from '../manifest/template.ts';
 import { resolveAuthServer } from '../oauth/metadata.ts';
 import { registerSecrets } from '../report/secrets.ts';
@@ -61,6 +61,19 @@ function startOrder(services: Record<string, { dependsOn: string[] }>): string[]
     for (const s of wave) done.add(s);
   }
   return waves;
+}
+
+/** The manifest's AS with its placeholders resolved, its client secrets kept out of reports, its endpoints found. */
+async function reachAuthServer(
+  m: Manifest & { file: string },
+  vars: Vars,
+  generated: Record<string, string>,
+): Promise<{ authServer?: AuthServerSpec; asCa?: string }> {
+  if (!m.authServer) return {};
+  const spec = interpolate(m.authServer, vars, `${m.file}: authServer`);
+  registerSecrets(...spec.clients.map((c) => c.secret));
+  const asCa = spec.ca ? fileContent(spec.ca, generated) : undefined;
+  return { authServer: await resolveAuthServer(spec, asCa), ...(asCa ? { asCa } : {}) };
 }
 
 /** Starts (or, for a url target, reaches) the system under test, with the harness issuer it trusts. */
@@ -168,18 +181,11 @@ export async function launchTarget(
         what: `target '${m.name}'`,
       });
     }
-    let authServer = m.authServer ? interpolate(m.authServer, vars, `${m.file}: authServer`) : undefined;
-    const asCa = authServer?.ca ? fileContent(authServer.ca, generated) : undefined;
-    if (authServer) {
-      registerSecrets(...authServer.clients.map((c) => c.secret));
-      authServer = await resolveAuthServer(authServer, asCa);
-    }
-    const roles: RunningTarget['roles'] = {};
-    if (containers) {
-      for (const s of started) {
-        const role = containers.services[s.name]?.role;
-        if (role) roles[role] = s.id;
-      }
+    const { authServer, asCa } = await reachAuthServer(m, vars, generated);
+    const roles: ServiceRoles = {};
+    for (const s of started) {
+      const role = containers?.services[s.name]?.role;
+      if (role) roles[role] = s.id;
     }
     const manifest: Manifest = { ...m, policy, channels, ...(authServer ? { authServer } : {}) };
     return {
