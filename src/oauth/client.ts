@@ -108,12 +108,11 @@ export class OAuthClient {
   revoke(token: string, label: string): Promise<OAuthAnswer> {
     if (!this.opts.as.revocationEndpoint)
       throw new Error('the authorization server has no revocation endpoint');
-    return this.post(
+    return this.aboutToken(
       this.opts.as.revocationEndpoint,
-      { token, token_type_hint: 'access_token' },
+      token,
+      { token_type_hint: 'access_token' },
       label,
-      undefined,
-      [token],
     );
   }
 
@@ -121,7 +120,19 @@ export class OAuthClient {
   introspect(token: string, label: string): Promise<OAuthAnswer> {
     if (!this.opts.as.introspectionEndpoint)
       throw new Error('the authorization server has no introspection endpoint');
-    return this.post(this.opts.as.introspectionEndpoint, { token }, label, undefined, [token]);
+    return this.aboutToken(this.opts.as.introspectionEndpoint, token, {}, label);
+  }
+
+  /** A request about one token: the evidence names the token (decoded, fingerprinted), the body hides it. */
+  private async aboutToken(
+    url: string,
+    token: string,
+    params: Record<string, string>,
+    label: string,
+  ): Promise<OAuthAnswer> {
+    const answer = await this.post(url, { token, ...params }, label, undefined, [token]);
+    answer.exchange.token = tokenEvidence(token);
+    return answer;
   }
 
   /** GET the AS's JWKS (jwks_uri) */
