@@ -263,7 +263,7 @@ func cases(t *testing.T, f *fixture) []tcase {
 		{name: "embedded jwk", req: req{auth: bearer(bad.Token(t, claims(nil), map[string]any{"jwk": bad.JWK(false)}))}, want: invalid, flip: sigBypass(vuln.EmbeddedJWK)},
 		{name: "jku", req: req{auth: bearer(bad.Token(t, claims(nil), map[string]any{"jku": f.attacker.JWKSURL()}))}, want: invalid, flip: sigBypass(vuln.JKUFollow)},
 		{name: "x5c", req: req{auth: bearer(bad.Token(t, claims(nil), map[string]any{"x5c": []string{base64.StdEncoding.EncodeToString(bad.SelfSigned(t))}}))}, want: invalid, flip: sigBypass(vuln.X5CTrust)},
-		{name: "kid /dev/null, empty HMAC key", req: req{auth: bearer(testkit.HMAC(t, "HS256", hdr("HS256", "../../../../../../dev/null"), claims(nil), []byte{}))}, want: invalid, flip: sigBypass(vuln.KidInjection)},
+		{name: "kid /dev/null, empty HMAC key", req: req{auth: bearer(testkit.HMAC(t, "HS256", hdr("HS256", strings.Repeat("../", 24)+"dev/null"), claims(nil), []byte{}))}, want: invalid, flip: sigBypass(vuln.KidInjection)},
 		{name: "unknown kid", req: req{auth: bearer(bad.Token(t, claims(nil), nil))}, want: invalid, flip: sigBypass()},
 		{name: "no kid, one RSA key", req: req{auth: bearer(noKid.Token(t, claims(nil), nil))}, want: ok},
 		{name: "no kid, one P-256 key", req: req{auth: bearer(noKidEC.Token(t, claims(nil), nil))}, want: ok},
