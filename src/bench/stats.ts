@@ -1,4 +1,4 @@
-import type { LatencyFigures, Measurement, RunFigures } from './types.ts';
+import type { LatencyFigures, Measurement, RunFigures, RunsSummary } from './types.ts';
 
 /**
  * A latency histogram with log-spaced buckets 1 % wide, from 1 µs to about 100 s: percentiles within 1 %,
@@ -79,16 +79,6 @@ export function runFigures(m: Measurement): RunFigures {
   };
 }
 
-export interface RunsSummary {
-  rps: number;
-  latencyMs: LatencyFigures;
-  requests: number;
-  statuses: Record<string, number>;
-  errors: number;
-  timeouts: number;
-}
-
-/** Several runs of one scenario: the median of requests/s and of each percentile, the largest max, sums of counts. */
 export function summarizeRuns(runs: RunFigures[]): RunsSummary {
   const statuses: Record<string, number> = {};
   for (const r of runs)

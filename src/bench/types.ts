@@ -51,7 +51,18 @@ export interface RunFigures {
   timeouts: number;
 }
 
-export interface ScenarioResult {
+/** The runs of one scenario as one: medians (max: the largest), and sums of the counts. */
+export interface RunsSummary {
+  rps: number;
+  latencyMs: LatencyFigures;
+  /** summed over the runs */
+  requests: number;
+  statuses: Record<string, number>;
+  errors: number;
+  timeouts: number;
+}
+
+export interface ScenarioResult extends RunsSummary {
   id: string;
   title: string;
   kind: ScenarioKind;
@@ -64,15 +75,8 @@ export interface ScenarioResult {
   expected: string;
   /** not run, and why */
   skipped?: string;
-  /** each measured run; the figures below are their median (max: the largest) */
+  /** each measured run; the summary figures are their median (max: the largest) */
   runs: RunFigures[];
-  rps: number;
-  latencyMs: LatencyFigures;
-  /** summed over the runs */
-  requests: number;
-  statuses: Record<string, number>;
-  errors: number;
-  timeouts: number;
   /** responses with a status outside `expected` */
   unexpected: number;
   /** requests/s at or above 60 % of the load generator's ceiling: the figure may measure the generator */
