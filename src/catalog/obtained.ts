@@ -1,3 +1,4 @@
+import { decodeObject } from '../../fixtures/forge/b64url.ts';
 import type { Exchange } from '../verdict/types.ts';
 import type { AttackContext, AttackResult, Channel } from './types.ts';
 
@@ -10,15 +11,6 @@ export interface ObtainedToken {
   exchange: Exchange;
   /** the token endpoint's JSON answer */
   response: Record<string, unknown>;
-}
-
-function decode(segment: string | undefined): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(segment ?? '', 'base64url').toString('utf8'));
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }
 
 /** The AS's client, or a reason why the attack cannot go on (the runner already checked `obtain`). */
@@ -46,8 +38,8 @@ export async function obtainToken(
   const [h, p] = answer.token.split('.');
   return {
     token: answer.token,
-    header: decode(h),
-    claims: decode(p),
+    header: decodeObject(h),
+    claims: decodeObject(p),
     exchange: answer.exchange,
     response: answer.json ?? {},
   };

@@ -53,7 +53,7 @@ export const revokedAccepted: Attack = {
   async run(ctx) {
     const ch = ctx.channels[0]!;
     const r = await obtainAndRevoke(ctx, ch);
-    if ('status' in r) return r;
+    if (isResult(r)) return r;
     const tries = await untilRefused(ch, r.token, 'the revoked token');
     const last = tries[tries.length - 1]!;
     const after = await obtainAccepted(ctx, ch, 'a fresh token, after the revocation');
@@ -96,7 +96,7 @@ export const revocationFailOpen: Attack = {
   async run(ctx) {
     const ch = ctx.channels[0]!;
     const r = await obtainAndRevoke(ctx, ch);
-    if ('status' in r) return r;
+    if (isResult(r)) return r;
     const up = await untilRefused(ch, r.token, 'the revoked token, store up');
     if (up[up.length - 1]!.outcome === 'accepted')
       return {

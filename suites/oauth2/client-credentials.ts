@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { decodeObject } from '../../fixtures/forge/b64url.ts';
 import { isResult, oauthOf, obtainToken } from '../../src/catalog/obtained.ts';
 import { cwe, rfc } from '../../src/catalog/references.ts';
 import type { Attack } from '../../src/catalog/types.ts';
@@ -57,9 +58,7 @@ export const scopeEscalation: Attack = {
         evidence,
       };
     }
-    const claims = JSON.parse(
-      Buffer.from(asked.token.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}',
-    ) as Record<string, unknown>;
+    const claims = decodeObject(asked.token.split('.')[1]);
     const granted = new Set([...scopesOf(claims.scope), ...scopesOf(asked.json?.scope)]);
     if (!granted.has(wanted))
       return {
