@@ -6,8 +6,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { analyzeChannel, dosRisk } from '../src/bench/analyze.ts';
 import { runBenchCli } from '../src/bench/cli.ts';
+import { renderComparison } from '../src/bench/compare.ts';
 import { confirmDosRisks } from '../src/bench/confirm.ts';
-import { cpuCount, splitCpus } from '../src/bench/cpus.ts';
+import { busyShare, cpuBusyMeter, generatorBound, parseProcStat } from '../src/bench/cpu-busy.ts';
+import { cpuCount, cpuIds, splitCpus } from '../src/bench/cpus.ts';
 import { combine, shares } from '../src/bench/generator.ts';
 import { assertLoopback, fitSettings, loadDecision } from '../src/bench/guard.ts';
 import { withBench } from '../src/bench/report.ts';
@@ -21,6 +23,7 @@ import {
   record,
   summarizeRuns,
 } from '../src/bench/stats.ts';
+import { renderBenchSummary } from '../src/bench/summary.ts';
 import type { BenchReport, Measurement, RunFigures, ScenarioResult } from '../src/bench/types.ts';
 import { parseWrk } from '../src/bench/wrk.ts';
 import { capabilitiesOf } from '../src/capabilities.ts';
@@ -95,6 +98,18 @@ describe('statistics', () => {
     expect(s.requests).toBe(600);
     expect(s.statuses).toEqual({ 401: 599, 500: 1 });
     expect(s.errors).toBe(3);
+    expect(s.cpuBusy).toBeUndefined();
+    const cpu = (target: number, generator: number) => ({ cpuBusy: { target, generator } });
+    const busy = summarizeRuns([
+      { ...run(1, 1, 1, {}), ...cpu(0.5, 0.9) },
+      { ...run(1, 1, 1, {}), ...cpu(0.7, 1) },
+      { ...run(1, 1, 1, {}), ...cpu(0.6, 0.2) },
+    ]);
+    expect(busy.cpuBusy).toEqual({ target: 0.6, generator: 0.9 });
+    // a run without CPU figures: no median of the others
+    expect(
+      summarizeRuns([{ ...run(1, 1, 1, {}), ...cpu(0.5, 0.9) }, run(1, 1, 1, {})]).cpuBusy,
+    ).toBeUndefined();
     expect(countUnexpected(s.statuses, EXPECTED.reject.ok)).toBe(1);
     expect(countUnexpected({ 200: 5, 204: 1, 401: 2 }, EXPECTED.accept.ok)).toBe(2);
   });
@@ -124,6 +139,36 @@ describe('statistics', () => {
     expect(splitCpus(3)).toEqual({ target: '0-1', generator: '2' });
     expect(cpuCount('4-7')).toBe(4);
     expect(cpuCount('0,2-3')).toBe(3);
+    expect(cpuIds('0,2-3')).toEqual([0, 2, 3]);
+  });
+
+  test('CPU busy: per CPU from /proc/stat, steal counts as busy; generator-bound only when its CPUs saturate and the target’s do not', () => {
+    //                 user nice system idle iowait irq softirq steal guest guest_nice
+    const before = parseProcStat(
+      'cpu  9 9 9 9 9 9 9 9 0 0\ncpu0 100 0 50 1000 10 0 0 0 0 0\ncpu1 200 0 100 500 0 0 0 0 0 0\n',
+    );
+    const after = parseProcStat('cpu0 160 0 70 1100 20 0 0 10 0 0\ncpu1 290 0 110 500 0 0 0 0 0 0\nintr 5\n');
+    expect(before.size).toBe(2); // the all-CPUs line is not a CPU
+    // cpu0: busy 60 + 20 + 10 (steal) = 90 of 90 + 100 (idle) + 10 (iowait) = 200
+    expect(busyShare([0], before, after)).toBeCloseTo(0.45);
+    expect(busyShare([1], before, after)).toBeCloseTo(1);
+    expect(busyShare([0, 1], before, after)).toBeCloseTo(190 / 300);
+    expect(busyShare([2], before, after)).toBeUndefined();
+    expect(busyShare([1], before, before)).toBeUndefined();
+    // the measured case: autocannon on one CPU at the reference's health endpoint, and wrk in its place
+    expect(generatorBound({ target: 0.8, generator: 0.99 })).toBe(true);
+    expect(generatorBound({ target: 0.97, generator: 0.72 })).toBe(false);
+    expect(generatorBound({ target: 0.95, generator: 0.99 })).toBe(false);
+    expect(generatorBound(undefined)).toBe(false);
+    // and from this machine's /proc/stat: this thread keeps CPU time busy, the share lies in [0, 1]
+    const meter = cpuBusyMeter({ target: '0', generator: '0' });
+    const until = performance.now() + 50;
+    while (performance.now() < until);
+    const busy = meter();
+    if (process.platform === 'linux') {
+      expect(busy?.target).toBeGreaterThan(0);
+      expect(busy?.generator).toBeLessThanOrEqual(1);
+    } else expect(busy).toBeUndefined();
   });
 
   test('wrk output is read, latencies in ms', () => {
@@ -146,6 +191,38 @@ Transfer/sec:      1.92MB
     expect(r.requests).toBe(11323);
     expect(r.latencyMs).toEqual({ p50: 0.322, p90: 2.3, p99: 10.33, max: 20.03 });
     expect(r.non2xx).toBe(7);
+  });
+
+  test('bench vs wrk: ratio of the medians, each round, and why a ratio under 0.9 is the generator’s', () => {
+    const busy = (target: number, generator: number) => ({ target, generator });
+    const text = renderComparison(
+      [
+        {
+          endpoint: 'baseline (GET /healthz)',
+          wrk: [24_000, 22_000, 26_000],
+          autocannon: [16_000, 15_000, 17_000],
+          cpu: {
+            wrk: [busy(0.97, 0.72), busy(0.96, 0.7), busy(0.98, 0.75)],
+            autocannon: [busy(0.8, 0.99), busy(0.78, 0.99), busy(0.82, 1)],
+          },
+        },
+        { endpoint: 'accept-RS256 (GET /api/orders)', wrk: [4000, 4200], autocannon: [4100, 4000] },
+        { endpoint: 'malformed (GET /api/orders)', wrk: [10_000], autocannon: [8000] },
+      ],
+      'header',
+    );
+    const lines = text.split('\n');
+    const baseline = lines.findIndex((l) => l.startsWith('baseline'));
+    expect(lines[baseline]).toMatch(/24,000\s+16,000\s+0\.67 {2}\(< 0\.9: autocannon saturated its CPUs/);
+    expect(lines[baseline + 1]).toContain(
+      'rounds: wrk 24,000 / 22,000 / 26,000; autocannon 16,000 / 15,000 / 17,000',
+    );
+    expect(lines[baseline + 2]).toContain(
+      'CPU busy, target/generator (median): wrk 97/72 %; autocannon 80/99 %',
+    );
+    expect(text).toMatch(/accept-RS256 \(GET \/api\/orders\)\s+4,100\s+4,050\s+0\.99 {2}\(≥ 0\.9\)/);
+    // under 0.9 without CPU figures: no claim about why
+    expect(text).toMatch(/malformed \(GET \/api\/orders\)\s+10,000\s+8,000\s+0\.80 {2}\(< 0\.9\)$/m);
   });
 });
 
@@ -538,6 +615,35 @@ describe('report', () => {
     expect(html.match(/<svg class="chart"/g)).toHaveLength(2);
     expect(html).toContain('Benchmark only');
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+
+  test('CPU figures: each scenario’s, the generator-bound flag and which side limited the ceiling, in the summary and the HTML', () => {
+    const b = bench();
+    b.ceiling = {
+      rps: 16_000,
+      server: 'canned 200',
+      cpuBusy: { target: 0.99, generator: 0.85 },
+      serverBound: true,
+    };
+    const [baseline, accept] = b.channels[0]!.scenarios;
+    Object.assign(baseline!, { cpuBusy: { target: 0.9, generator: 0.99 }, generatorBound: true });
+    Object.assign(accept!, { cpuBusy: { target: 0.99, generator: 0.44 } });
+    const text = renderBenchSummary(b, 'reports');
+    expect(text).toContain(
+      'load generator ceiling: 16,000 req/s (canned 200, same settings; CPU server/generator 99/85 %: the trivial server was the limit, so the generator’s own ceiling is higher)',
+    );
+    expect(text).toMatch(
+      /^baseline .* 90\/99 % {2}200×60000 \(generator-bound: its CPUs saturated, the target’s not\)$/m,
+    );
+    expect(text).toMatch(/^accept-RS256 .* 99\/44 % {2}200×15000$/m);
+    expect(text).toContain("CPU t/g: how busy the target's CPUs (0) and the generator's (1) were");
+    const html = renderHtml(
+      withBench(undefined, { name: 'reference', file: 'targets/reference.ts', launch: 'containers' }, b),
+    );
+    expect(html).toContain('the trivial server was the limit');
+    expect(html).toMatch(
+      /data-scenario="baseline">.*⚠ generator-bound.*<td class="num">90\/99 %<\/td><\/tr>/,
+    );
   });
 
   test('a bench joins the earlier results of the same target and keeps its verdicts', () => {

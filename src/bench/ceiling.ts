@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRunPki } from '../../fixtures/pki/ca.ts';
+import { boundBy, cpuBusyMeter } from './cpu-busy.ts';
 import { pinProcess } from './cpus.ts';
 import { generate } from './generator.ts';
 import { latencyFigures } from './stats.ts';
@@ -14,8 +15,8 @@ export interface CeilingOptions {
   seconds: number;
   warmupSeconds: number;
   threads: number;
-  /** pin the trivial server to these CPUs (the target's half in a split placement) */
-  serverCpus?: string;
+  /** a split placement: the trivial server runs on the target's CPUs, and both are metered */
+  cpus?: { target: string; generator: string };
 }
 
 /**
@@ -32,7 +33,7 @@ export async function measureCeiling(opts: CeilingOptions): Promise<GeneratorCei
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   try {
-    if (opts.serverCpus && child.pid) pinProcess(child.pid, opts.serverCpus);
+    if (opts.cpus && child.pid) pinProcess(child.pid, opts.cpus.target);
     const port = await new Promise<number>((ok, fail) => {
       let out = '';
       child.stdout!.on('data', (d: Buffer) => {
@@ -52,11 +53,14 @@ export async function measureCeiling(opts: CeilingOptions): Promise<GeneratorCei
       ...(pki ? { ca: pki.ca.certPem } : {}),
     };
     if (opts.warmupSeconds > 0) await generate({ ...job, seconds: opts.warmupSeconds }, opts.threads).done;
+    const busy = opts.cpus ? cpuBusyMeter(opts.cpus) : undefined;
     const m = await generate({ ...job, seconds: opts.seconds }, opts.threads).done;
+    const cpuBusy = busy?.();
     return {
       rps: m.seconds > 0 ? m.requests / m.seconds : 0,
       latencyMs: latencyFigures(m.latency),
-      server: `canned 200 over node:${opts.tls ? 'tls' : 'net'}, 1 process${opts.serverCpus ? ` on CPU ${opts.serverCpus}` : ''}`,
+      server: `canned 200 over node:${opts.tls ? 'tls' : 'net'}, 1 process${opts.cpus ? ` on CPU ${opts.cpus.target}` : ''}`,
+      ...(cpuBusy ? { cpuBusy, serverBound: boundBy(cpuBusy) === 'target' } : {}),
     };
   } finally {
     child.stdin!.end();

@@ -9,11 +9,13 @@ import { GauntletError } from '../errors.ts';
 import { launchTarget, type RunningTarget } from '../launch/launch.ts';
 import { DEFAULT_TARGET, loadManifest } from '../manifest/load.ts';
 import { attackerKeySet } from '../run/context.ts';
-import { generatorThreads, placeCpus } from './cpus.ts';
+import { type CpuBusy, cpuBusyMeter, generatorBound } from './cpu-busy.ts';
+import { generatorThreads, placeCpus, splitLists } from './cpus.ts';
 import { generate } from './generator.ts';
 import { loadDecision } from './guard.ts';
 import { httpScenarios, materialize } from './scenarios.ts';
 import { median } from './stats.ts';
+import { cpuPair } from './summary.ts';
 import { ensureWrk, runWrk } from './wrk.ts';
 
 const USAGE = `usage: npm run bench:wrk -- [manifest.ts] [--connections N] [--duration S] [--rounds N] [--threads N]
@@ -30,6 +32,15 @@ export interface Pair {
   endpoint: string;
   wrk: number[];
   autocannon: number[];
+  /** how busy the target's and the generator's CPUs were in each round (split placement on Linux) */
+  cpu?: { wrk: CpuBusy[]; autocannon: CpuBusy[] };
+}
+
+/** The median CPU figures of a generator's rounds. */
+function medianBusy(rounds: CpuBusy[]): CpuBusy | undefined {
+  return rounds.length
+    ? { target: median(rounds.map((c) => c.target)), generator: median(rounds.map((c) => c.generator)) }
+    : undefined;
 }
 
 /** The ratio of the medians, autocannon / wrk. */
@@ -69,11 +80,21 @@ export function renderComparison(pairs: Pair[], header: string): string {
   ];
   for (const p of pairs) {
     const r = ratio(p);
+    const cpu = p.cpu && { wrk: medianBusy(p.cpu.wrk), autocannon: medianBusy(p.cpu.autocannon) };
+    const why =
+      r >= 0.9
+        ? '  (≥ 0.9)'
+        : generatorBound(cpu?.autocannon)
+          ? '  (< 0.9: autocannon saturated its CPUs while the target’s were not: the load generator is the limit)'
+          : '  (< 0.9)';
     lines.push(
-      `${p.endpoint.padEnd(w)}  ${fmt(median(p.wrk)).padStart(10)}  ${fmt(median(p.autocannon)).padStart(16)}  ${r.toFixed(2)}` +
-        `${r >= 0.9 ? '  (≥ 0.9)' : '  (< 0.9: the load generator is the limit on this endpoint)'}`,
+      `${p.endpoint.padEnd(w)}  ${fmt(median(p.wrk)).padStart(10)}  ${fmt(median(p.autocannon)).padStart(16)}  ${r.toFixed(2)}${why}`,
       `${''.padEnd(w)}  rounds: wrk ${p.wrk.map(fmt).join(' / ')}; autocannon ${p.autocannon.map(fmt).join(' / ')}`,
     );
+    if (cpu?.wrk && cpu.autocannon)
+      lines.push(
+        `${''.padEnd(w)}  CPU busy, target/generator (median): wrk ${cpuPair(cpu.wrk)}; autocannon ${cpuPair(cpu.autocannon)}`,
+      );
   }
   return lines.join('\n');
 }
@@ -84,6 +105,8 @@ export interface CompareOptions {
   seconds: number;
   rounds: number;
   threads: number;
+  /** the target's and the generator's CPUs when split: each round records how busy both were */
+  cpus?: { target: string; generator: string };
   log: (line: string) => void;
 }
 
@@ -143,17 +166,20 @@ export async function compareGenerators(running: RunningTarget, o: CompareOption
     );
     await load(1);
     await wrk(1);
+    const cpu = { wrk: [] as CpuBusy[], autocannon: [] as CpuBusy[] };
     const pair: Pair = { endpoint: `${p.id} (${p.method} ${p.path})`, wrk: [], autocannon: [] };
+    const round = async (which: 'wrk' | 'autocannon') => {
+      const busy = o.cpus ? cpuBusyMeter(o.cpus) : undefined;
+      pair[which].push(await (which === 'wrk' ? wrk : load)(o.seconds));
+      const c = busy?.();
+      if (c) cpu[which].push(c);
+    };
     for (let i = 0; i < o.rounds; i++) {
       // ABBA order, so a drift of the machine's load over time touches both alike
-      if (i % 2 === 0) {
-        pair.wrk.push(await wrk(o.seconds));
-        pair.autocannon.push(await load(o.seconds));
-      } else {
-        pair.autocannon.push(await load(o.seconds));
-        pair.wrk.push(await wrk(o.seconds));
-      }
+      for (const which of i % 2 === 0 ? (['wrk', 'autocannon'] as const) : (['autocannon', 'wrk'] as const))
+        await round(which);
     }
+    if (cpu.wrk.length === o.rounds && cpu.autocannon.length === o.rounds) pair.cpu = cpu;
     pairs.push(pair);
   }
   return pairs;
@@ -197,7 +223,13 @@ export async function runCompareCli(argv: string[], io: CliIo): Promise<number> 
     const cpus = placeCpus(args.values.cpus === 'shared' ? 'shared' : 'split', m.launch.kind);
     try {
       const threads = o.threads ?? generatorThreads(cpus.placement, 2);
-      const pairs = await compareGenerators(running, { ...o, threads, log: (l) => io.err(`  ${l}`) });
+      const split = splitLists(cpus.placement);
+      const pairs = await compareGenerators(running, {
+        ...o,
+        ...(split ? { cpus: split } : {}),
+        threads,
+        log: (l) => io.err(`  ${l}`),
+      });
       io.out(
         renderComparison(
           pairs,

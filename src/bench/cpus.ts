@@ -86,12 +86,24 @@ export function placeCpus(
   };
 }
 
-/** How many CPUs a taskset list such as `1`, `4-7` or `0,2` names. */
-export function cpuCount(list: string): number {
-  return list.split(',').reduce((n, part) => {
+/** The CPU ids a taskset list such as `1`, `4-7` or `0,2` names. */
+export function cpuIds(list: string): number[] {
+  return list.split(',').flatMap((part) => {
     const [from, to] = part.split('-').map(Number);
-    return n + (to === undefined ? 1 : to - from! + 1);
-  }, 0);
+    return Array.from({ length: to === undefined ? 1 : to - from! + 1 }, (_, i) => from! + i);
+  });
+}
+
+/** How many CPUs a taskset list names. */
+export function cpuCount(list: string): number {
+  return cpuIds(list).length;
+}
+
+/** The target's and the generator's CPU lists of a split placement; undefined when they share CPUs. */
+export function splitLists(p: CpuPlacement | undefined): { target: string; generator: string } | undefined {
+  return p?.mode === 'split' && p.target && p.generator
+    ? { target: p.target, generator: p.generator }
+    : undefined;
 }
 
 /** One load generator thread per CPU the generator has to itself; with shared CPUs, `fallback`. */

@@ -1,3 +1,4 @@
+import { ceilingText, cpuPair } from './summary.ts';
 import { barChart, type Escape, latencyChart } from './svg.ts';
 import type { BenchReport, ChannelBench, ScenarioResult } from './types.ts';
 
@@ -21,20 +22,23 @@ function statuses(s: Record<string, number>): string {
 function table(c: ChannelBench, esc: Escape): string {
   const rows = c.scenarios.map((r) => {
     if (r.skipped)
-      return `<tr class="muted"><th>${esc(r.id)}</th><td>${esc(r.kind)}</td><td colspan="9">skipped: ${esc(r.skipped)}</td></tr>`;
+      return `<tr class="muted"><th>${esc(r.id)}</th><td>${esc(r.kind)}</td><td colspan="10">skipped: ${esc(r.skipped)}</td></tr>`;
     const bad = r.unexpected > 0 || c.cost.dosRisk.includes(r.id);
     return (
       `<tr${bad ? ' class="k-fail"' : ''} data-scenario="${esc(r.id)}"><th title="${esc(r.title)}">${esc(r.id)}</th>` +
-      `<td>${esc(r.kind)}</td><td class="num">${n(r.rps)}${r.nearCeiling ? ' <span title="at or above 60 % of the load generator ceiling: may measure the generator">⚠</span>' : ''}</td>` +
+      `<td>${esc(r.kind)}</td><td class="num">${n(r.rps)}${r.nearCeiling ? ' <span title="at or above 60 % of the load generator ceiling: may measure the generator">⚠</span>' : ''}` +
+      `${r.generatorBound ? ' <span title="the load generator’s CPUs were saturated, the target’s were not: this figure is the generator’s">⚠ generator-bound</span>' : ''}</td>` +
       `<td class="num">${ms(r.latencyMs.p50)}</td><td class="num">${ms(r.latencyMs.p90)}</td>` +
       `<td class="num">${ms(r.latencyMs.p99)}</td><td class="num">${ms(r.latencyMs.max)}</td>` +
       `<td class="num">${n(r.requests)}</td><td>${esc(statuses(r.statuses))}</td>` +
-      `<td class="num">${n(r.unexpected)} <span class="muted">(want ${esc(r.expected)})</span></td><td class="num">${n(r.errors)}</td></tr>`
+      `<td class="num">${n(r.unexpected)} <span class="muted">(want ${esc(r.expected)})</span></td><td class="num">${n(r.errors)}</td>` +
+      `<td class="num">${esc(cpuPair(r.cpuBusy))}</td></tr>`
     );
   });
   return (
     '<table class="grid bench"><thead><tr><th>scenario</th><th>kind</th><th>req/s</th><th>p50 ms</th><th>p90 ms</th>' +
-    '<th>p99 ms</th><th>max ms</th><th>requests</th><th>statuses</th><th>unexpected</th><th>errors</th></tr></thead>' +
+    '<th>p99 ms</th><th>max ms</th><th>requests</th><th>statuses</th><th>unexpected</th><th>errors</th>' +
+    '<th title="how busy the target’s CPUs and the load generator’s CPUs were">CPU target/generator</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>`
   );
 }
@@ -95,9 +99,7 @@ export function renderBenchSection(b: BenchReport, esc: Escape): string {
     `${s.connections} connections · ${s.threads} generator thread(s) · ${s.warmupSeconds} s warm-up + ` +
     `${s.runs} × ${s.durationSeconds} s per scenario${s.runs > 1 ? ' (median of runs)' : ''}` +
     `${s.maxRps ? ` · at most ${s.maxRps} req/s` : ''}${s.maxSeconds ? ` · at most ${s.maxSeconds} s of load` : ''}`;
-  const ceiling = b.ceiling.rps
-    ? `load generator ceiling on this machine: <b>${n(b.ceiling.rps)} req/s</b> (${esc(b.ceiling.server ?? '')}, same settings)`
-    : `load generator ceiling: ${esc(b.ceiling.skipped ?? 'not measured')}`;
+  const ceiling = `load generator ceiling on this machine: ${esc(ceilingText(b.ceiling))}`;
   const findings = b.findings.length
     ? `<ul class="bench-findings">${b.findings
         .map(

@@ -1,4 +1,5 @@
 import type { LoadJob } from './autocannon.ts';
+import { cpuBusyMeter } from './cpu-busy.ts';
 import { generate } from './generator.ts';
 import { materialize, type PlannedScenario } from './scenarios.ts';
 import { runFigures } from './stats.ts';
@@ -55,6 +56,8 @@ export interface MeasureContext {
   settings: BenchSettings;
   timeoutSeconds: number;
   clock: LoadClock;
+  /** the target's and the generator's CPUs when they are split: each run records how busy both were */
+  cpus?: { target: string; generator: string };
 }
 
 /**
@@ -81,8 +84,10 @@ export async function loadScenario(
   if (shape.warmupSeconds > 0) await bounded({ ...job, seconds: shape.warmupSeconds }, s.threads, ctx.clock);
   const runs: RunFigures[] = [];
   for (let i = 0; i < shape.runs; i++) {
+    const busy = ctx.cpus ? cpuBusyMeter(ctx.cpus) : undefined;
     const measured = await bounded(job, s.threads, ctx.clock);
-    if (measured) runs.push(runFigures(measured));
+    const cpuBusy = busy?.();
+    if (measured) runs.push({ ...runFigures(measured), ...(cpuBusy ? { cpuBusy } : {}) });
   }
   return { scenario, runs };
 }

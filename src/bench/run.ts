@@ -12,12 +12,14 @@ import { VERSION } from '../version.ts';
 import { analyzeChannel } from './analyze.ts';
 import { measureCeiling } from './ceiling.ts';
 import { confirmDosRisks } from './confirm.ts';
-import type { CpuPlacement } from './cpus.ts';
+import { generatorBound } from './cpu-busy.ts';
+import { type CpuPlacement, splitLists } from './cpus.ts';
 import { assertLoopback, fitSettings, type LoadDecision, type Requested } from './guard.ts';
 import { LoadClock, loadScenario, type MeasureContext, sleep } from './measure.ts';
 import { type PreflightResult, preflight } from './preflight.ts';
 import { EXPECTED, httpScenarios, materialize, type PlannedScenario } from './scenarios.ts';
 import { countUnexpected, summarizeRuns } from './stats.ts';
+import { cpuPair } from './summary.ts';
 import type { BenchReport, BenchSettings, GeneratorCeiling, ScenarioResult } from './types.ts';
 
 /** A token obtained from the target's AS and revoked there (RFC 7009): the revocation lookup's reject path. */
@@ -140,12 +142,14 @@ export async function runBench(target: BenchTarget, opts: BenchOptions): Promise
   baseUrl.username = '';
   baseUrl.password = '';
   const results: ScenarioResult[] = [];
+  const split = splitLists(opts.cpus);
   const ctx: MeasureContext = {
     baseUrl: http.baseUrl,
     ...(target.httpCa ? { ca: target.httpCa } : {}),
     settings: s,
     timeoutSeconds: Math.max(1, Math.ceil(m.limits.requestTimeoutMs / 1000)),
     clock: new LoadClock(s.maxSeconds),
+    ...(split ? { cpus: split } : {}),
   };
   try {
     // one request per scenario first, through the verifying probe; the accept path is the positive control:
@@ -167,8 +171,11 @@ export async function runBench(target: BenchTarget, opts: BenchOptions): Promise
     if (s.maxRps) await sleep(1000);
     if (opts.ceiling !== false) {
       log(`load generator ceiling (trivial server, ${s.connections} connections, ${s.threads} thread(s))…`);
-      report.ceiling = await ceilingOf(baseUrl.protocol === 'https:', s, opts.cpus?.target);
-      if (report.ceiling.rps) log(`  ${Math.round(report.ceiling.rps)} req/s`);
+      report.ceiling = await ceilingOf(baseUrl.protocol === 'https:', s, split);
+      if (report.ceiling.rps)
+        log(
+          `  ${Math.round(report.ceiling.rps)} req/s${report.ceiling.cpuBusy ? `  CPU server/generator ${cpuPair(report.ceiling.cpuBusy)}` : ''}`,
+        );
     }
     for (const p of planned) {
       const pf = checks.get(p.id)!;
@@ -195,16 +202,19 @@ export async function runBench(target: BenchTarget, opts: BenchOptions): Promise
       };
       delete r.skipped;
       if (report.ceiling.rps && r.rps >= NEAR_CEILING * report.ceiling.rps) r.nearCeiling = true;
+      if (generatorBound(r.cpuBusy)) r.generatorBound = true;
       results.push(r);
       log(
         `${p.id.padEnd(14)} ${Math.round(r.rps).toString().padStart(7)} req/s  p50 ${r.latencyMs.p50.toFixed(2)} ms` +
-          `  p99 ${r.latencyMs.p99.toFixed(2)} ms${r.unexpected ? `  ${r.unexpected} unexpected` : ''}`,
+          `  p99 ${r.latencyMs.p99.toFixed(2)} ms${r.cpuBusy ? `  CPU t/g ${cpuPair(r.cpuBusy)}` : ''}` +
+          `${r.unexpected ? `  ${r.unexpected} unexpected` : ''}`,
       );
     }
     for (const p of plan.skipped)
       if (wanted(p.id)) results.push(emptyResult({ ...p, channel: 'http', method: '', path: '' }, p.reason));
     const { cost, findings } = analyzeChannel('http', results, (k) => EXPECTED[k].ok);
-    if (results.some((r) => r.kind === 'baseline' && r.nearCeiling)) cost.baselineLimited = true;
+    if (results.some((r) => r.kind === 'baseline' && (r.nearCeiling || r.generatorBound)))
+      cost.baselineLimited = true;
     const once = async (p: PlannedScenario) =>
       (await loadScenario(p, ctx, { warmupSeconds: 0, runs: 1 })).runs;
     const confirmed = await confirmDosRisks(results, cost, findings, planned, once, log);
@@ -222,7 +232,11 @@ export async function runBench(target: BenchTarget, opts: BenchOptions): Promise
   return report;
 }
 
-async function ceilingOf(tls: boolean, s: BenchSettings, serverCpus?: string): Promise<GeneratorCeiling> {
+async function ceilingOf(
+  tls: boolean,
+  s: BenchSettings,
+  cpus: { target: string; generator: string } | undefined,
+): Promise<GeneratorCeiling> {
   try {
     return await measureCeiling({
       tls,
@@ -230,7 +244,7 @@ async function ceilingOf(tls: boolean, s: BenchSettings, serverCpus?: string): P
       seconds: s.durationSeconds,
       warmupSeconds: s.warmupSeconds,
       threads: s.threads,
-      ...(serverCpus ? { serverCpus } : {}),
+      ...(cpus ? { cpus } : {}),
     });
   } catch (err) {
     return { skipped: `could not measure: ${describeError(err)}` };

@@ -84,6 +84,7 @@ export function summarizeRuns(runs: RunFigures[]): RunsSummary {
   for (const r of runs)
     for (const [code, n] of Object.entries(r.statuses)) statuses[code] = (statuses[code] ?? 0) + n;
   const sum = (f: (r: RunFigures) => number) => runs.reduce((s, r) => s + f(r), 0);
+  const cpu = runs.flatMap((r) => (r.cpuBusy ? [r.cpuBusy] : []));
   return {
     rps: median(runs.map((r) => r.rps)),
     latencyMs: {
@@ -96,6 +97,14 @@ export function summarizeRuns(runs: RunFigures[]): RunsSummary {
     statuses,
     errors: sum((r) => r.errors),
     timeouts: sum((r) => r.timeouts),
+    ...(cpu.length === runs.length && cpu.length > 0
+      ? {
+          cpuBusy: {
+            target: median(cpu.map((c) => c.target)),
+            generator: median(cpu.map((c) => c.generator)),
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,8 +1,20 @@
-import type { BenchReport, ChannelBench } from './types.ts';
+import type { BenchReport, ChannelBench, GeneratorCeiling } from './types.ts';
 
 const lpad = (s: string | number, n: number) => String(s).padStart(n);
 const n = (v: number) => Math.round(v).toLocaleString('en-US');
 const ms = (v: number) => v.toFixed(2);
+/** `80/99 %`: how busy the target's and the generator's CPUs were */
+export const cpuPair = (c: { target: number; generator: number } | undefined) =>
+  c ? `${Math.round(c.target * 100)}/${Math.round(c.generator * 100)} %` : '';
+
+/** The generator's ceiling in words, with which side the CPU figures say was the limit. */
+export function ceilingText(c: GeneratorCeiling): string {
+  if (!c.rps) return c.skipped ?? 'not measured';
+  const cpu = c.cpuBusy
+    ? `; CPU server/generator ${cpuPair(c.cpuBusy)}${c.serverBound ? ': the trivial server was the limit, so the generator’s own ceiling is higher' : ''}`
+    : '';
+  return `${n(c.rps)} req/s (${c.server}, same settings${cpu})`;
+}
 
 function table(c: ChannelBench): string[] {
   const w = Math.max(8, ...c.scenarios.map((s) => s.id.length));
@@ -10,14 +22,16 @@ function table(c: ChannelBench): string[] {
   const rows = c.scenarios.map((s) => {
     const id = s.id.padEnd(w);
     if (s.skipped) return `${id}  ${s.kind.padEnd(8)}  skipped: ${s.skipped}`;
-    const flag = s.nearCeiling ? ' (near the generator ceiling)' : '';
+    const flag =
+      (s.nearCeiling ? ' (near the generator ceiling)' : '') +
+      (s.generatorBound ? ' (generator-bound: its CPUs saturated, the target’s not)' : '');
     const statuses = Object.entries(s.statuses)
       .map(([code, k]) => `${code}×${k}`)
       .join(' ');
     return (
       `${id}  ${s.kind.padEnd(8)}  ${lpad(n(s.rps), 8)}  ${lpad(ms(s.latencyMs.p50), 7)}  ${lpad(ms(s.latencyMs.p90), 7)}  ` +
       `${lpad(ms(s.latencyMs.p99), 7)}  ${lpad(ms(s.latencyMs.max), 7)}  ${lpad(n(s.requests), 9)}  ${lpad(n(s.unexpected), 10)}  ` +
-      `${lpad(n(s.errors), 6)}  ${statuses}${flag}`
+      `${lpad(n(s.errors), 6)}  ${lpad(cpuPair(s.cpuBusy), 9)}  ${statuses}${flag}`
     );
   });
   return [head, ...rows];
@@ -50,11 +64,13 @@ export function renderBenchSummary(b: BenchReport, dir: string): string {
       `${s.warmupSeconds} s warm-up + ${s.runs} × ${s.durationSeconds} s per scenario` +
       `${s.runs > 1 ? ' (median of runs)' : ''}${s.maxRps ? `, ≤ ${s.maxRps} req/s` : ''}${s.maxSeconds ? `, ≤ ${s.maxSeconds} s of load` : ''}`,
     `host: ${b.host.cpus} CPU(s) ${b.host.cpuModel}, Node ${b.host.node}, load average ${b.host.loadAverage.join(' ')}; ${b.cpus.why}`,
-    b.ceiling.rps
-      ? `load generator ceiling: ${n(b.ceiling.rps)} req/s (${b.ceiling.server}, same settings)`
-      : `load generator ceiling: ${b.ceiling.skipped ?? 'not measured'}`,
+    `load generator ceiling: ${ceilingText(b.ceiling)}`,
   ];
   for (const c of b.channels) lines.push('', `channel ${c.channel} ${c.target}`, ...table(c), cost(c));
+  if (b.channels.some((c) => c.scenarios.some((s) => s.cpuBusy)))
+    lines.push(
+      `CPU t/g: how busy the target's CPUs (${b.cpus.target}) and the generator's (${b.cpus.generator}) were`,
+    );
   for (const note of b.notes) lines.push(`note: ${note}`);
   lines.push('');
   if (b.inconclusive) lines.push(`INCONCLUSIVE: ${b.inconclusive}`);

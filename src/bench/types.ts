@@ -1,3 +1,4 @@
+import type { CpuBusy } from './cpu-busy.ts';
 import type { Histogram } from './stats.ts';
 
 /** baseline: no token on a public endpoint; accept: a valid token; reject: a token the target must refuse */
@@ -49,6 +50,8 @@ export interface RunFigures {
   statuses: Record<string, number>;
   errors: number;
   timeouts: number;
+  /** how busy the target's and the generator's CPUs were (split placement on Linux only) */
+  cpuBusy?: CpuBusy;
 }
 
 /** The runs of one scenario as one: medians (max: the largest), and sums of the counts. */
@@ -60,6 +63,8 @@ export interface RunsSummary {
   statuses: Record<string, number>;
   errors: number;
   timeouts: number;
+  /** median of the runs' CPU figures, when measured */
+  cpuBusy?: CpuBusy;
 }
 
 export interface ScenarioResult extends RunsSummary {
@@ -81,6 +86,8 @@ export interface ScenarioResult extends RunsSummary {
   unexpected: number;
   /** requests/s at or above 60 % of the load generator's ceiling: the figure may measure the generator */
   nearCeiling?: boolean;
+  /** the generator's CPUs were saturated while the target's were not: the figure is the generator's */
+  generatorBound?: boolean;
 }
 
 export type FindingKind = 'unexpected-status' | 'errors' | 'dos-risk';
@@ -100,7 +107,7 @@ export interface VerificationCost {
   accept?: string;
   /** accept-path requests/s as a fraction of the no-auth baseline */
   acceptVsBaseline?: number;
-  /** the baseline ran near the load generator's ceiling: the real baseline is higher, the fraction lower */
+  /** the baseline ran near the load generator's ceiling or saturated its CPUs: the real baseline is higher, the fraction lower */
   baselineLimited?: boolean;
   /** the reject path with the most requests/s, and the one with the fewest */
   cheapestReject?: { id: string; rps: number };
@@ -136,6 +143,10 @@ export interface GeneratorCeiling {
   latencyMs?: LatencyFigures;
   server?: string;
   skipped?: string;
+  /** how busy the trivial server's CPUs (`target`) and the generator's were */
+  cpuBusy?: CpuBusy;
+  /** the trivial server, not the generator, was saturated: the generator's real ceiling is higher */
+  serverBound?: boolean;
 }
 
 /** One bench run of one target: what `reports/bench.json` holds and the report shows. */
