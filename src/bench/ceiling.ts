@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRunPki } from '../../fixtures/pki/ca.ts';
-import { boundBy, cpuBusyMeter } from './cpu-busy.ts';
-import { pinProcess } from './cpus.ts';
+import { boundBy, withCpuBusy } from './cpu-busy.ts';
+import { pinProcess, type SplitCpus } from './cpus.ts';
 import { generate } from './generator.ts';
 import { latencyFigures } from './stats.ts';
 import type { GeneratorCeiling } from './types.ts';
@@ -16,7 +16,7 @@ export interface CeilingOptions {
   warmupSeconds: number;
   threads: number;
   /** a split placement: the trivial server runs on the target's CPUs, and both are metered */
-  cpus?: { target: string; generator: string };
+  cpus?: SplitCpus;
 }
 
 /**
@@ -53,9 +53,10 @@ export async function measureCeiling(opts: CeilingOptions): Promise<GeneratorCei
       ...(pki ? { ca: pki.ca.certPem } : {}),
     };
     if (opts.warmupSeconds > 0) await generate({ ...job, seconds: opts.warmupSeconds }, opts.threads).done;
-    const busy = opts.cpus ? cpuBusyMeter(opts.cpus) : undefined;
-    const m = await generate({ ...job, seconds: opts.seconds }, opts.threads).done;
-    const cpuBusy = busy?.();
+    const [m, cpuBusy] = await withCpuBusy(
+      opts.cpus,
+      () => generate({ ...job, seconds: opts.seconds }, opts.threads).done,
+    );
     return {
       rps: m.seconds > 0 ? m.requests / m.seconds : 0,
       latencyMs: latencyFigures(m.latency),

@@ -9,12 +9,12 @@ import { GauntletError } from '../errors.ts';
 import { launchTarget, type RunningTarget } from '../launch/launch.ts';
 import { DEFAULT_TARGET, loadManifest } from '../manifest/load.ts';
 import { attackerKeySet } from '../run/context.ts';
-import { type CpuBusy, cpuBusyMeter, generatorBound } from './cpu-busy.ts';
-import { generatorThreads, placeCpus, splitLists } from './cpus.ts';
+import { type CpuBusy, generatorBound, withCpuBusy } from './cpu-busy.ts';
+import { generatorThreads, placeCpus, type SplitCpus, splitLists } from './cpus.ts';
 import { generate } from './generator.ts';
 import { loadDecision } from './guard.ts';
 import { httpScenarios, materialize } from './scenarios.ts';
-import { median } from './stats.ts';
+import { median, medianBusy } from './stats.ts';
 import { cpuPair } from './summary.ts';
 import { ensureWrk, runWrk } from './wrk.ts';
 
@@ -34,13 +34,6 @@ export interface Pair {
   autocannon: number[];
   /** how busy the target's and the generator's CPUs were in each round (split placement on Linux) */
   cpu?: { wrk: CpuBusy[]; autocannon: CpuBusy[] };
-}
-
-/** The median CPU figures of a generator's rounds. */
-function medianBusy(rounds: CpuBusy[]): CpuBusy | undefined {
-  return rounds.length
-    ? { target: median(rounds.map((c) => c.target)), generator: median(rounds.map((c) => c.generator)) }
-    : undefined;
 }
 
 /** The ratio of the medians, autocannon / wrk. */
@@ -106,7 +99,7 @@ export interface CompareOptions {
   rounds: number;
   threads: number;
   /** the target's and the generator's CPUs when split: each round records how busy both were */
-  cpus?: { target: string; generator: string };
+  cpus?: SplitCpus;
   log: (line: string) => void;
 }
 
@@ -169,10 +162,9 @@ export async function compareGenerators(running: RunningTarget, o: CompareOption
     const cpu = { wrk: [] as CpuBusy[], autocannon: [] as CpuBusy[] };
     const pair: Pair = { endpoint: `${p.id} (${p.method} ${p.path})`, wrk: [], autocannon: [] };
     const round = async (which: 'wrk' | 'autocannon') => {
-      const busy = o.cpus ? cpuBusyMeter(o.cpus) : undefined;
-      pair[which].push(await (which === 'wrk' ? wrk : load)(o.seconds));
-      const c = busy?.();
-      if (c) cpu[which].push(c);
+      const [rps, busy] = await withCpuBusy(o.cpus, () => (which === 'wrk' ? wrk : load)(o.seconds));
+      pair[which].push(rps);
+      if (busy) cpu[which].push(busy);
     };
     for (let i = 0; i < o.rounds; i++) {
       // ABBA order, so a drift of the machine's load over time touches both alike

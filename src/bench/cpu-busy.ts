@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cpuIds } from './cpus.ts';
+import { cpuIds, type SplitCpus } from './cpus.ts';
 
 /** How busy the target's CPUs and the load generator's CPUs were during one run, each 0–1. */
 export interface CpuBusy {
@@ -60,7 +60,7 @@ function readProcStat(): Map<number, Ticks> | undefined {
  * of the target from a figure of the load generator: a saturated generator beside an idling target measures
  * the generator.
  */
-export function cpuBusyMeter(cpus: { target: string; generator: string }): () => CpuBusy | undefined {
+export function cpuBusyMeter(cpus: SplitCpus): () => CpuBusy | undefined {
   const target = cpuIds(cpus.target);
   const generator = cpuIds(cpus.generator);
   const before = readProcStat();
@@ -71,6 +71,16 @@ export function cpuBusyMeter(cpus: { target: string; generator: string }): () =>
     const g = busyShare(generator, before, after);
     return t === undefined || g === undefined ? undefined : { target: t, generator: g };
   };
+}
+
+/** Runs `work`, metering the CPUs when they are split; the CPU figures are undefined when not measured. */
+export async function withCpuBusy<T>(
+  cpus: SplitCpus | undefined,
+  work: () => Promise<T>,
+): Promise<[T, CpuBusy | undefined]> {
+  const meter = cpus ? cpuBusyMeter(cpus) : undefined;
+  const value = await work();
+  return [value, meter?.()];
 }
 
 /** a CPU set this busy or more is saturated */

@@ -99,8 +99,14 @@ export function cpuCount(list: string): number {
   return cpuIds(list).length;
 }
 
-/** The target's and the generator's CPU lists of a split placement; undefined when they share CPUs. */
-export function splitLists(p: CpuPlacement | undefined): { target: string; generator: string } | undefined {
+/** The target's and the generator's CPUs (taskset lists) when they do not share any. */
+export interface SplitCpus {
+  target: string;
+  generator: string;
+}
+
+/** The CPU lists of a split placement; undefined when target and generator share CPUs. */
+export function splitLists(p: CpuPlacement | undefined): SplitCpus | undefined {
   return p?.mode === 'split' && p.target && p.generator
     ? { target: p.target, generator: p.generator }
     : undefined;

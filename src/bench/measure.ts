@@ -1,5 +1,6 @@
 import type { LoadJob } from './autocannon.ts';
-import { cpuBusyMeter } from './cpu-busy.ts';
+import { withCpuBusy } from './cpu-busy.ts';
+import type { SplitCpus } from './cpus.ts';
 import { generate } from './generator.ts';
 import { materialize, type PlannedScenario } from './scenarios.ts';
 import { runFigures } from './stats.ts';
@@ -57,7 +58,7 @@ export interface MeasureContext {
   timeoutSeconds: number;
   clock: LoadClock;
   /** the target's and the generator's CPUs when they are split: each run records how busy both were */
-  cpus?: { target: string; generator: string };
+  cpus?: SplitCpus;
 }
 
 /**
@@ -84,9 +85,7 @@ export async function loadScenario(
   if (shape.warmupSeconds > 0) await bounded({ ...job, seconds: shape.warmupSeconds }, s.threads, ctx.clock);
   const runs: RunFigures[] = [];
   for (let i = 0; i < shape.runs; i++) {
-    const busy = ctx.cpus ? cpuBusyMeter(ctx.cpus) : undefined;
-    const measured = await bounded(job, s.threads, ctx.clock);
-    const cpuBusy = busy?.();
+    const [measured, cpuBusy] = await withCpuBusy(ctx.cpus, () => bounded(job, s.threads, ctx.clock));
     if (measured) runs.push({ ...runFigures(measured), ...(cpuBusy ? { cpuBusy } : {}) });
   }
   return { scenario, runs };

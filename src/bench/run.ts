@@ -13,7 +13,7 @@ import { analyzeChannel } from './analyze.ts';
 import { measureCeiling } from './ceiling.ts';
 import { confirmDosRisks } from './confirm.ts';
 import { generatorBound } from './cpu-busy.ts';
-import { type CpuPlacement, splitLists } from './cpus.ts';
+import { type CpuPlacement, type SplitCpus, splitLists } from './cpus.ts';
 import { assertLoopback, fitSettings, type LoadDecision, type Requested } from './guard.ts';
 import { LoadClock, loadScenario, type MeasureContext, sleep } from './measure.ts';
 import { type PreflightResult, preflight } from './preflight.ts';
@@ -235,7 +235,7 @@ export async function runBench(target: BenchTarget, opts: BenchOptions): Promise
 async function ceilingOf(
   tls: boolean,
   s: BenchSettings,
-  cpus: { target: string; generator: string } | undefined,
+  cpus: SplitCpus | undefined,
 ): Promise<GeneratorCeiling> {
   try {
     return await measureCeiling({

@@ -1,3 +1,4 @@
+import type { CpuBusy } from './cpu-busy.ts';
 import type { LatencyFigures, Measurement, RunFigures, RunsSummary } from './types.ts';
 
 /**
@@ -67,6 +68,13 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** The median of several runs' CPU figures, each side on its own; undefined for none. */
+export function medianBusy(runs: CpuBusy[]): CpuBusy | undefined {
+  return runs.length
+    ? { target: median(runs.map((c) => c.target)), generator: median(runs.map((c) => c.generator)) }
+    : undefined;
+}
+
 export function runFigures(m: Measurement): RunFigures {
   return {
     rps: m.seconds > 0 ? m.requests / m.seconds : 0,
@@ -85,6 +93,7 @@ export function summarizeRuns(runs: RunFigures[]): RunsSummary {
     for (const [code, n] of Object.entries(r.statuses)) statuses[code] = (statuses[code] ?? 0) + n;
   const sum = (f: (r: RunFigures) => number) => runs.reduce((s, r) => s + f(r), 0);
   const cpu = runs.flatMap((r) => (r.cpuBusy ? [r.cpuBusy] : []));
+  const cpuBusy = cpu.length === runs.length ? medianBusy(cpu) : undefined;
   return {
     rps: median(runs.map((r) => r.rps)),
     latencyMs: {
@@ -97,14 +106,7 @@ export function summarizeRuns(runs: RunFigures[]): RunsSummary {
     statuses,
     errors: sum((r) => r.errors),
     timeouts: sum((r) => r.timeouts),
-    ...(cpu.length === runs.length && cpu.length > 0
-      ? {
-          cpuBusy: {
-            target: median(cpu.map((c) => c.target)),
-            generator: median(cpu.map((c) => c.generator)),
-          },
-        }
-      : {}),
+    ...(cpuBusy ? { cpuBusy } : {}),
   };
 }
 

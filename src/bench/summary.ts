@@ -1,10 +1,11 @@
+import type { CpuBusy } from './cpu-busy.ts';
 import type { BenchReport, ChannelBench, GeneratorCeiling } from './types.ts';
 
 const lpad = (s: string | number, n: number) => String(s).padStart(n);
 const n = (v: number) => Math.round(v).toLocaleString('en-US');
 const ms = (v: number) => v.toFixed(2);
 /** `80/99 %`: how busy the target's and the generator's CPUs were */
-export const cpuPair = (c: { target: number; generator: number } | undefined) =>
+export const cpuPair = (c: CpuBusy | undefined) =>
   c ? `${Math.round(c.target * 100)}/${Math.round(c.generator * 100)} %` : '';
 
 /** The generator's ceiling in words, with which side the CPU figures say was the limit. */
